@@ -1,0 +1,74 @@
+import { Command, CommanderError } from 'commander';
+import { generateCommand } from './commands/generate.js';
+import { validateCommand } from './commands/validate.js';
+import { MsgworkError } from './errors.js';
+
+const VERSION = '0.1.0';
+
+/** Exit code for a bug (not the user's mistake). */
+const EXIT_INTERNAL = 70;
+
+function program(): Command {
+  const root = new Command('msgwork')
+    .description(
+      'Clinician workload figures from patient-portal secure-message exports:\n' +
+        'volume, after-hours ("pajama") time, response latency and thread rounds.',
+    )
+    .version(VERSION)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(`msgwork: ${text.replace(/^error: /, '')}`) })
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 success, 1 usage or configuration error, 2 input that cannot be
+analysed, 3 a threshold check failed.
+
+Examples:
+  msgwork report samples/messages.csv
+  msgwork latency --by role --format csv samples/messages.csv > latency.csv
+  msgwork validate --preset epic-clarity --roster roster.csv MYC_MESG.csv.gz`,
+    );
+  for (const command of [validateCommand(), generateCommand()]) {
+    command.exitOverride();
+    command.showHelpAfterError('(run with --help for usage)');
+    command.configureOutput({ outputError: (text, write) => write(`msgwork ${command.name()}: ${text.replace(/^error: /, '')}`) });
+    root.addCommand(command);
+  }
+  return root;
+}
+
+/**
+ * The entry: runs a command line and maps typed errors to the exit codes of
+ * SPEC 3.1. The only place that decides how the process ends.
+ */
+export async function main(argv: string[]): Promise<void> {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    // A closed pipe (`msgwork report | head`) is not an error of ours.
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
+  try {
+    await program().parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    process.exitCode = exitCodeFor(error);
+  }
+}
+
+function exitCodeFor(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // Commander has printed the message (or the help/version).
+    return error.exitCode === 0 ? 0 : 1;
+  }
+  if (error instanceof MsgworkError) {
+    process.stderr.write(`msgwork: ${error.message}\n`);
+    return error.exitCode;
+  }
+  const e = error as Error;
+  process.stderr.write(
+    `msgwork: internal error: ${e?.message ?? String(error)}\n` +
+      'This is a bug in msgwork, not a problem with your data; please report it' +
+      (process.env.MSGWORK_DEBUG ? `\n${e?.stack ?? ''}\n` : ' (set MSGWORK_DEBUG=1 for details).\n'),
+  );
+  return EXIT_INTERNAL;
+}

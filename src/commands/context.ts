@@ -1,0 +1,113 @@
+import type { Command } from 'commander';
+import { InputError } from '../errors.js';
+import { loadMessages, type LoadReport } from '../input/load.js';
+import { readRoster, type Roster } from '../input/roster.js';
+import { isWorkDay, loadHolidays, type WorkWindow } from '../model/calendar.js';
+import { resolveClinicians, type Clinicians } from '../model/clinicians.js';
+import type { MessageStore } from '../model/store.js';
+import { formatDay, MS_PER_DAY } from '../model/zone.js';
+import { inputSettings, mergedOptions, optionString, outputFormat, type Format, type InputSettings, type RawOptions } from '../options.js';
+import { render } from '../output/render.js';
+import type { Report } from '../output/report.js';
+import { writeOutput } from '../output/sink.js';
+
+/** Everything the commands need about the analysed messages. */
+export interface Analysis {
+  settings: InputSettings;
+  store: MessageStore;
+  report: LoadReport;
+  roster?: Roster | undefined;
+  clinicians: Clinicians;
+  window: WorkWindow;
+  /** First and last local date of the analysed messages. */
+  firstDay: number;
+  lastDay: number;
+}
+
+/** Standard error, unless --quiet. */
+export function warn(settings: { quiet: boolean }, text: string): void {
+  if (!settings.quiet) process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+/** The skipped-rows summary (SPEC 3.1), as lines. */
+export function skippedSummary(report: LoadReport): string[] {
+  if (report.rowsSkipped === 0) return [];
+  const reasons = [...report.skipped].map(([reason, n]) => `${reason}: ${n}`).join(', ');
+  const lines = [`skipped ${report.rowsSkipped} of ${report.rowsRead} rows (${reasons})`];
+  for (const error of report.errors) lines.push(`  ${error}`);
+  if (report.rowsSkipped > report.errors.length) lines.push(`  … and ${report.rowsSkipped - report.errors.length} more`);
+  return lines;
+}
+
+/**
+ * Reads the roster and messages, applies --strict, and resolves clinicians
+ * and the work window (holidays for the years the data covers).
+ */
+export async function analyse(settings: InputSettings, options: { warnSkipped?: boolean } = {}): Promise<Analysis> {
+  const roster = settings.rosterFile ? readRoster(settings.rosterFile, settings.vocabularies) : undefined;
+  const { store, report } = await loadMessages({
+    sources: settings.sources,
+    preset: settings.preset,
+    map: settings.map,
+    delimiter: settings.delimiter,
+    zone: settings.zone,
+    range: settings.range,
+    vocabularies: settings.vocabularies,
+  });
+  if (settings.strict && report.rowsSkipped > 0) {
+    throw new InputError(['--strict: the input has rows that cannot be used', ...skippedSummary(report)].join('\n'));
+  }
+  if (options.warnSkipped !== false && report.rowsSkipped > 0) warn(settings, skippedSummary(report).map((l) => `msgwork: ${l}`).join('\n'));
+  let firstDay = Infinity, lastDay = -Infinity;
+  for (let i = 0; i < store.count; i++) {
+    const d = store.localDay[i]!;
+    if (d < firstDay) firstDay = d;
+    if (d > lastDay) lastDay = d;
+  }
+  const year = (day: number) => new Date(day * MS_PER_DAY).getUTCFullYear();
+  const holidays = settings.holidays ? await loadHolidays(settings.holidays, year(firstDay) - 1, year(lastDay) + 1) : new Set<number>();
+  const window: WorkWindow = { hours: settings.workHours, days: settings.workDays, holidays };
+  return { settings, store, report, roster, clinicians: resolveClinicians(store, roster), window, firstDay, lastDay };
+}
+
+/** The report-header lines every command shares: inputs, zone, window, work hours, rows. */
+export function headerLines(analysis: Analysis): string[] {
+  const { settings, report } = analysis;
+  const range = settings.range;
+  const since = range && Number.isFinite(range.since) ? range.since : analysis.firstDay;
+  const until = range && Number.isFinite(range.until) ? range.until : analysis.lastDay;
+  const days = settings.workDaysText;
+  const holidayNote = settings.holidays ? `, holidays ${settings.holidays} (${[...analysis.window.holidays].filter((d) => d >= since && d <= until && isWorkDay({ ...analysis.window, holidays: new Set() }, d)).length} in window)` : '';
+  return [
+    `input: ${settings.sources.map((s) => s.name).join(', ')} (preset ${settings.preset.name}${settings.rosterFile ? `, roster ${settings.rosterFile}` : ''})`,
+    `time zone: ${settings.zone.name}`,
+    `window: ${formatDay(since)} to ${formatDay(until)}${settings.rangeSource ? ` (${settings.rangeSource})` : ' (dates in the data)'}`,
+    `work window: ${days} ${settings.workHoursText}${holidayNote}`,
+    `rows: ${report.rowsRead} read, ${report.rowsUsed} used, ${report.rowsSkipped} skipped` +
+      (report.systemMessages ? `, ${plural(report.systemMessages, 'system message')} excluded` : '') +
+      (report.outsideRange ? `, ${plural(report.outsideRange, 'message')} outside the window` : ''),
+  ];
+}
+
+/** Options parsed, config merged and validated: what every analysing command starts from. */
+export async function prepare(command: Command, files: readonly string[]) {
+  const { raw, config } = await mergedOptions(command);
+  const settings = inputSettings(files, raw, config);
+  const format = outputFormat(raw, process.stdout.isTTY === true);
+  return { raw, config, settings, format };
+}
+
+/** Renders and writes a report to -o or standard output. */
+export async function emit(report: Report, format: Format, raw: RawOptions): Promise<void> {
+  const terminal = {
+    width: Math.max(60, process.stdout.isTTY ? (process.stdout.columns ?? 80) : 100),
+    color: process.stdout.isTTY === true && !process.env.NO_COLOR && optionString(raw, 'output') === undefined,
+  };
+  const text = await render(report, format, terminal);
+  await writeOutput(text, optionString(raw, 'output'));
+}
+
+/** `1 row`, `2 rows`. */
+export function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,179 @@
+import { Command } from 'commander';
+import { CATEGORY_SYNONYMS, ROLE_SYNONYMS, UNKNOWN } from '../input/vocabulary.js';
+import { SENDER_CLINICIAN, SENDER_PATIENT } from '../model/store.js';
+import { formatDay } from '../model/zone.js';
+import { addOptions } from '../options.js';
+import type { Report, Row, Section } from '../output/report.js';
+import { analyse, emit, headerLines, prepare, type Analysis } from './context.js';
+
+const HELP = `
+Checks an export without computing metrics: how many rows were read, used
+and skipped (by reason, with the first errors as file:line: field: reason),
+duplicates, the date range, threads, messages by sender type, the roles and
+categories seen (raw values that matched no known name are listed so the
+mapping can be fixed), and clinicians without a role.
+
+Examples:
+  msgwork validate samples/messages.csv
+  msgwork validate --preset epic-clarity --roster roster.csv MYC_MESG.csv.gz
+  msgwork validate --strict export.csv   # exit 2 if any row is unusable`;
+
+export function validateCommand(): Command {
+  const command = new Command('validate')
+    .summary('data-quality report of an export (no metrics)')
+    .description('Data-quality report of a message export: rows used and skipped, coverage, vocabularies.')
+    .argument('[files...]', 'message exports (CSV, TSV, .gz); - or none for standard input')
+    .addHelpText('after', HELP);
+  addOptions(command, ['input', 'window', 'output']);
+  command.action(async (files: string[], _options: unknown, self: Command) => {
+    const { raw, settings, format } = await prepare(self, files);
+    const analysis = await analyse(settings, { warnSkipped: false });
+    await emit(qualityReport(analysis), format, raw);
+  });
+  return command;
+}
+
+const count = (name: string, label?: string) => ({ name, kind: 'count' as const, ...(label ? { label } : {}) });
+const group = (name: string) => ({ name, kind: 'group' as const });
+
+/** The data-quality report as sections. */
+export function qualityReport(analysis: Analysis): Report {
+  const { store, report, clinicians } = analysis;
+  const sections: Section[] = [];
+
+  sections.push({
+    name: 'inputs',
+    title: 'Rows by input',
+    definition: 'Rows after the header; used rows became messages, skipped rows could not be used.',
+    columns: [group('input'), count('rows'), count('used'), count('skipped')],
+    rows: report.inputs.map((i) => ({ input: i.name, rows: i.rows, used: i.used, skipped: i.skipped })),
+    total: { input: 'total', rows: report.rowsRead, used: report.rowsUsed, skipped: report.rowsSkipped },
+  });
+
+  sections.push({
+    name: 'skipped',
+    title: 'Skipped rows by reason',
+    definition: 'Rows that could not be used; duplicates keep the first row with the id.',
+    columns: [group('reason'), count('rows')],
+    rows: [...report.skipped].sort((a, b) => b[1] - a[1]).map(([reason, rows]) => ({ reason, rows })),
+    total: { reason: 'total', rows: report.rowsSkipped },
+    details: report.errors.length > 0 ? [`First ${report.errors.length === 1 ? 'error' : `${report.errors.length} errors`}:`, ...report.errors.map((e) => `  ${e}`)] : [],
+  });
+
+  let patientMessages = 0;
+  let clinicianMessages = 0;
+  for (let i = 0; i < store.count; i++) {
+    if (store.senderType[i] === SENDER_PATIENT) patientMessages++;
+    else if (store.senderType[i] === SENDER_CLINICIAN) clinicianMessages++;
+  }
+  sections.push({
+    name: 'messages',
+    title: 'Messages by sender type',
+    definition: 'System messages are counted here and excluded from every metric.',
+    columns: [group('sender_type'), count('messages')],
+    rows: [
+      { sender_type: 'patient', messages: patientMessages },
+      { sender_type: 'clinician', messages: clinicianMessages },
+      { sender_type: 'system (excluded)', messages: report.systemMessages },
+      ...(report.outsideRange ? [{ sender_type: 'outside the window (excluded)', messages: report.outsideRange }] : []),
+    ],
+  });
+
+  const knownClinicians = clinicians.known.reduce((a, b) => a + b, 0);
+  sections.push({
+    name: 'coverage',
+    title: 'Coverage',
+    columns: [group('measure'), { name: 'value', kind: 'text' }],
+    rows: [
+      { measure: 'first date', value: formatDay(analysis.firstDay) },
+      { measure: 'last date', value: formatDay(analysis.lastDay) },
+      { measure: 'days', value: String(analysis.lastDay - analysis.firstDay + 1) },
+      { measure: 'threads', value: String(store.threadCount) },
+      { measure: 'patients', value: String(store.patientCount) },
+      { measure: 'clinicians who sent messages', value: String(clinicians.senders) },
+      { measure: 'known clinicians (incl. roster)', value: String(knownClinicians) },
+      { measure: 'recipient_id mapped', value: store.hasRecipient ? 'yes' : 'no' },
+    ],
+  });
+
+  // Roles of clinicians who sent messages, as resolved (roster first).
+  const sent = new Int32Array(store.users.length);
+  for (let i = 0; i < store.count; i++) if (store.senderType[i] === SENDER_CLINICIAN) sent[store.sender[i]!]!++;
+  const roles = new Map<string, { clinicians: number; messages: number }>();
+  const withoutRole: Row[] = [];
+  for (let user = 0; user < store.users.length; user++) {
+    if (sent[user] === 0) continue;
+    const role = clinicians.role[user]!;
+    const entry = roles.get(role) ?? { clinicians: 0, messages: 0 };
+    entry.clinicians++;
+    entry.messages += sent[user]!;
+    roles.set(role, entry);
+    if (role === UNKNOWN) withoutRole.push({ clinician_id: store.users[user]!, messages_sent: sent[user]! });
+  }
+  const recognised = (value: string, table: Record<string, unknown>) => (value === UNKNOWN ? 'empty' : value in table ? 'yes' : 'no');
+  sections.push({
+    name: 'roles',
+    title: 'Roles of sending clinicians',
+    definition: 'recognised: "no" marks a raw value kept verbatim; add a synonym in the config file to map it.',
+    columns: [group('role'), count('clinicians'), count('messages_sent', 'sent'), { name: 'recognised', kind: 'text' }],
+    rows: [...roles]
+      .sort((a, b) => b[1].messages - a[1].messages)
+      .map(([role, v]) => ({ role, clinicians: v.clinicians, messages_sent: v.messages, recognised: recognised(role, ROLE_SYNONYMS) })),
+  });
+
+  const categoryCounts = new Map<string, number>();
+  for (let i = 0; i < store.count; i++) {
+    const c = store.category[i]!;
+    const name = c < 0 ? UNKNOWN : store.categories[c]!;
+    categoryCounts.set(name, (categoryCounts.get(name) ?? 0) + 1);
+  }
+  sections.push({
+    name: 'categories',
+    title: 'Task categories of messages',
+    columns: [group('category'), count('messages'), { name: 'recognised', kind: 'text' }],
+    rows: [...categoryCounts]
+      .sort((a, b) => b[1] - a[1])
+      .map(([category, messages]) => ({ category, messages, recognised: recognised(category, CATEGORY_SYNONYMS) })),
+  });
+
+  const unmapped: Row[] = [];
+  for (const vocabulary of [analysis.settings.vocabularies.role, analysis.settings.vocabularies.category, analysis.settings.vocabularies.careSetting]) {
+    for (const [value, rows] of [...vocabulary.unmatched].sort((a, b) => b[1] - a[1])) {
+      unmapped.push({ field: vocabulary.name, value, rows });
+    }
+  }
+  sections.push({
+    name: 'unmapped_values',
+    title: 'Raw values that matched no known name',
+    definition: 'Kept verbatim. If one means a known role or category, add it to "synonyms" in a --config file.',
+    columns: [group('field'), { name: 'value', kind: 'text' }, count('rows')],
+    rows: unmapped,
+  });
+
+  sections.push({
+    name: 'clinicians_without_role',
+    title: 'Clinicians without a role',
+    definition: 'Neither the roster nor any of their messages gives a role; they group as "unknown" by role.',
+    columns: [group('clinician_id'), count('messages_sent', 'sent')],
+    rows: withoutRole.sort((a, b) => (b.messages_sent as number) - (a.messages_sent as number)),
+  });
+
+  return {
+    title: 'msgwork validate: data quality',
+    settings: {
+      inputs: report.inputs,
+      timezone: analysis.settings.zone.name,
+      preset: analysis.settings.preset.name,
+      roster: analysis.settings.rosterFile ?? null,
+      rows_read: report.rowsRead,
+      rows_used: report.rowsUsed,
+      rows_skipped: report.rowsSkipped,
+      skipped_by_reason: Object.fromEntries(report.skipped),
+      system_messages: report.systemMessages,
+      outside_window: report.outsideRange,
+      first_errors: report.errors,
+    },
+    header: headerLines(analysis),
+    sections,
+  };
+}

@@ -1,0 +1,232 @@
+import { InputError, UsageError } from '../errors.js';
+import type { Synonyms } from './vocabulary.js';
+
+/** Canonical message fields (SPEC 1.1). */
+export const FIELDS = [
+  'message_id',
+  'thread_id',
+  'parent_message_id',
+  'sent_at',
+  'sender_type',
+  'sender_id',
+  'sender_role',
+  'patient_id',
+  'recipient_id',
+  'category',
+  'department',
+  'care_setting',
+] as const;
+export type Field = (typeof FIELDS)[number];
+
+/** Always required; plus `thread_id` or `parent_message_id`. */
+export const REQUIRED_FIELDS: readonly Field[] = ['message_id', 'sent_at', 'sender_type', 'sender_id', 'patient_id'];
+
+
+export interface Preset {
+  name: string;
+  description: string;
+  /** Candidate headers per field, first match wins (case-insensitive). */
+  columns: Partial<Record<Field, readonly string[]>>;
+  /** Extra sender-type synonyms (for direction codes). */
+  senderTypes?: Synonyms;
+}
+
+const canonicalColumns = Object.fromEntries(FIELDS.map((f) => [f, [f]])) as unknown as Record<Field, readonly string[]>;
+
+export const PRESETS: Record<string, Preset> = {
+  canonical: {
+    name: 'canonical',
+    description: 'headers are the canonical field names (message_id, thread_id, sent_at, ...)',
+    columns: canonicalColumns,
+  },
+  'epic-clarity': {
+    name: 'epic-clarity',
+    description: "Epic Clarity MYC_MESG export (MESSAGE_ID, CREATED_TIME, PARENT_MESSAGE_ID, TOFROM_PAT_C, ...); roles from --roster",
+    columns: {
+      message_id: ['MESSAGE_ID'],
+      parent_message_id: ['PARENT_MESSAGE_ID'],
+      sent_at: ['CREATED_TIME'],
+      sender_type: ['TOFROM_PAT_C'],
+      sender_id: ['FROM_USER_ID'],
+      recipient_id: ['TO_USER_ID'],
+      patient_id: ['PAT_ID'],
+      department: ['DEPARTMENT_NAME', 'DEPARTMENT_ID'],
+      category: ['MSG_TYPE_NAME', 'MYC_MSG_TYP_NAME', 'MYC_MSG_TYP_C'],
+    },
+    // TOFROM_PAT_C: 1 = to patient (sent by a clinician), 2 = from patient.
+    senderTypes: { clinician: ['1'], patient: ['2'] },
+  },
+};
+
+/** Headers that commonly hold a field, for "did you mean" hints. */
+const ALIASES: Partial<Record<Field, readonly string[]>> = {
+  message_id: ['msg_id', 'id', 'message'],
+  thread_id: ['conversation_id', 'thread', 'conversation'],
+  sent_at: ['created_time', 'sent_time', 'timestamp', 'sent', 'datetime', 'message_time', 'sent_date'],
+  sender_type: ['direction', 'from_type', 'tofrom_pat_c', 'sender'],
+  sender_id: ['from_user_id', 'user_id', 'clinician_id', 'provider_id', 'from_id'],
+  patient_id: ['pat_id', 'mrn', 'patient'],
+  recipient_id: ['to_user_id', 'to_id', 'recipient'],
+  sender_role: ['role', 'provider_type', 'clinician_role'],
+  category: ['message_type', 'msg_type', 'type', 'msg_type_name'],
+};
+
+export function getPreset(name: string): Preset {
+  const preset = PRESETS[name];
+  if (!preset) {
+    throw new UsageError(`--preset: unknown preset "${name}" (choose ${Object.keys(PRESETS).join(', ')})`);
+  }
+  return preset;
+}
+
+/** Parses `--map field=Column,...` (SPEC 1.3). */
+export function parseMap(text: string, source = '--map'): Map<Field, string> {
+  const map = new Map<Field, string>();
+  for (const part of text.split(',')) {
+    if (part.trim() === '') continue;
+    const eq = part.indexOf('=');
+    if (eq < 0) throw new UsageError(`${source}: "${part.trim()}" is not field=Column`);
+    const field = part.slice(0, eq).trim().toLowerCase();
+    const column = part.slice(eq + 1).trim();
+    if (!(FIELDS as readonly string[]).includes(field)) {
+      const close = closest(field, FIELDS);
+      throw new UsageError(
+        `${source}: unknown field "${field}"${close ? ` (did you mean ${close}?)` : ''}; fields are ${FIELDS.join(', ')}`,
+      );
+    }
+    if (column === '') throw new UsageError(`${source}: no column given for ${field}`);
+    map.set(field as Field, column);
+  }
+  return map;
+}
+
+/** Column index of each mapped field in one file. */
+export type ColumnMap = Partial<Record<Field, number>>;
+
+function headerIndex(headers: readonly string[]): Map<string, number> {
+  const index = new Map<string, number>();
+  headers.forEach((h, i) => {
+    const key = h.trim().toLowerCase();
+    if (!index.has(key)) index.set(key, i);
+  });
+  return index;
+}
+
+function tryResolve(headers: readonly string[], preset: Preset, overrides: ReadonlyMap<Field, string>) {
+  const index = headerIndex(headers);
+  const columns: ColumnMap = {};
+  const unresolvedOverrides: string[] = [];
+  for (const field of FIELDS) {
+    const override = overrides.get(field);
+    if (override !== undefined) {
+      const i = index.get(override.trim().toLowerCase());
+      if (i === undefined) unresolvedOverrides.push(`${field}=${override}`);
+      else columns[field] = i;
+      continue;
+    }
+    for (const candidate of preset.columns[field] ?? []) {
+      const i = index.get(candidate.toLowerCase());
+      if (i !== undefined) {
+        columns[field] = i;
+        break;
+      }
+    }
+  }
+  const missing: Field[] = REQUIRED_FIELDS.filter((f) => columns[f] === undefined);
+  if (columns.thread_id === undefined && columns.parent_message_id === undefined) missing.splice(1, 0, 'thread_id');
+  return { columns, missing, unresolvedOverrides };
+}
+
+/**
+ * Finds the mapped fields in a file's header row. Missing required fields are
+ * an InputError listing what is missing, the headers found, and close matches.
+ */
+export function resolveColumns(
+  headers: readonly string[],
+  preset: Preset,
+  overrides: ReadonlyMap<Field, string>,
+  fileName: string,
+): ColumnMap {
+  const { columns, missing, unresolvedOverrides } = tryResolve(headers, preset, overrides);
+  if (missing.length === 0 && unresolvedOverrides.length === 0) return columns;
+
+  const lines: string[] = [];
+  if (unresolvedOverrides.length > 0) {
+    lines.push(`${fileName}: --map names columns that are not in the file: ${unresolvedOverrides.join(', ')}`);
+  }
+  if (missing.length > 0) {
+    lines.push(
+      `${fileName}: missing required column${missing.length > 1 ? 's' : ''} for ${missing.join(', ')}` +
+        (missing.includes('thread_id') ? ' (thread_id or parent_message_id)' : '') +
+        ` with --preset ${preset.name}`,
+    );
+  }
+  const shown = headers.slice(0, 40).map((h) => JSON.stringify(h.trim()));
+  lines.push(`  columns found: ${shown.join(', ')}${headers.length > 40 ? `, … (${headers.length} in all)` : ''}`);
+  for (const other of Object.values(PRESETS)) {
+    if (other.name === preset.name) continue;
+    const attempt = tryResolve(headers, other, overrides);
+    if (attempt.missing.length === 0 && attempt.unresolvedOverrides.length === 0) {
+      lines.push(`  did you mean --preset ${other.name}? (it finds every required column in this file)`);
+    }
+  }
+  const hints: string[] = [];
+  for (const field of missing) {
+    const guess = guessColumn(field, headers);
+    if (guess !== undefined) hints.push(`${field}=${guess}`);
+  }
+  if (hints.length > 0) lines.push(`  or map them: --map ${hints.join(',')}`);
+  throw new InputError(lines.join('\n'));
+}
+
+function normalizeHeader(h: string): string {
+  return h.trim().toLowerCase().replace(/[\s\-.]+/g, '_');
+}
+
+/** A header that probably holds `field`, for hints. */
+export function guessColumn(field: Field, headers: readonly string[]): string | undefined {
+  const wanted = [field, ...(ALIASES[field] ?? [])];
+  if (field === 'thread_id') wanted.push('parent_message_id');
+  for (const header of headers) {
+    if (wanted.includes(normalizeHeader(header))) return header.trim();
+  }
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const header of headers) {
+    const d = editDistance(normalizeHeader(header), field);
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = header.trim();
+    }
+  }
+  return best;
+}
+
+/** The candidate within edit distance 2 of `word`, if any. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const c of candidates) {
+    const d = editDistance(word, c);
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = c;
+    }
+  }
+  return best;
+}
+
+/** Levenshtein distance. */
+export function editDistance(a: string, b: string): number {
+  const previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = previous[0]!;
+    previous[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = previous[j]!;
+      previous[j] = Math.min(previous[j]! + 1, previous[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return previous[b.length]!;
+}

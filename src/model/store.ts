@@ -1,0 +1,110 @@
+/**
+ * The in-memory message model: one column per field, typed arrays for times
+ * and codes, every string interned once. A 4.5-million-message export must
+ * fit in well under 1 GB (SPEC 6), which one object per message would not.
+ */
+
+/** Assigns small integer ids to strings, in first-seen order. */
+export class Interner {
+  private readonly ids = new Map<string, number>();
+  readonly values: string[] = [];
+
+  /** The id of `value`, adding it when new. */
+  id(value: string): number {
+    let id = this.ids.get(value);
+    if (id === undefined) {
+      id = this.values.length;
+      this.ids.set(value, id);
+      this.values.push(value);
+    }
+    return id;
+  }
+
+  /** The id of `value`, or -1 when it was never added. */
+  find(value: string): number {
+    return this.ids.get(value) ?? -1;
+  }
+
+  get size(): number {
+    return this.values.length;
+  }
+}
+
+type TypedArray = Int32Array | Float64Array | Uint8Array | Int16Array;
+type TypedArrayConstructor<T extends TypedArray> = new (length: number) => T;
+
+/** An append-only typed column that doubles as it grows. */
+export class Column<T extends TypedArray> {
+  private data: T;
+  length = 0;
+
+  constructor(
+    private readonly make: TypedArrayConstructor<T>,
+    capacity = 1024,
+  ) {
+    this.data = new make(capacity);
+  }
+
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const bigger = new this.make(this.data.length * 2);
+      bigger.set(this.data as never);
+      this.data = bigger;
+    }
+    this.data[this.length++] = value;
+  }
+
+  get(index: number): number {
+    return this.data[index]!;
+  }
+
+  set(index: number, value: number): void {
+    this.data[index] = value;
+  }
+
+  /** The filled part (a copy trimmed to length). */
+  finish(): T {
+    return this.data.slice(0, this.length) as T;
+  }
+}
+
+export const SENDER_PATIENT = 0;
+export const SENDER_CLINICIAN = 1;
+
+/** Validated messages, column by column; index i is one message. */
+export interface MessageStore {
+  readonly count: number;
+  /** UTC epoch milliseconds. */
+  readonly utc: Float64Array;
+  /** Local date as days since 1970-01-01 in the run's zone. */
+  readonly localDay: Int32Array;
+  /** Local minutes after midnight (wall clock, 0–1439). */
+  readonly localMinute: Int16Array;
+  /** Thread index, 0 … threadCount-1. */
+  readonly thread: Int32Array;
+  readonly threadCount: number;
+  /** Index into messageIds (ties in time order by message_id). */
+  readonly messageKey: Int32Array;
+  /** SENDER_PATIENT or SENDER_CLINICIAN. */
+  readonly senderType: Uint8Array;
+  /** Index into users, or -1 (patient messages). */
+  readonly sender: Int32Array;
+  /** Index into users, or -1 (none given). */
+  readonly recipient: Int32Array;
+  /** Index into patients. */
+  readonly patient: Int32Array;
+  readonly patientCount: number;
+  /** Index into roles / categories / departments / careSettings; -1 = empty. */
+  readonly role: Int32Array;
+  readonly category: Int32Array;
+  readonly department: Int32Array;
+  readonly careSetting: Int32Array;
+  readonly messageIds: readonly string[];
+  readonly users: readonly string[];
+  readonly roles: readonly string[];
+  readonly categories: readonly string[];
+  readonly departments: readonly string[];
+  readonly careSettings: readonly string[];
+  /** Whether any input mapped recipient_id (messages_received is blank otherwise). */
+  readonly hasRecipient: boolean;
+}

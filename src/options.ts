@@ -1,0 +1,298 @@
+import { Option, type Command } from 'commander';
+import type { ZodType } from 'zod';
+import { UsageError } from './errors.js';
+import { closest, getPreset, parseMap, type Field, type Preset } from './input/mapping.js';
+import { inputSources, type InputSource } from './input/source.js';
+import { makeVocabularies, type Synonyms, type Vocabularies } from './input/vocabulary.js';
+import { parseDateOption, parseTimeRange, parseWorkDays, resolvePeriod, todayIn, type DayRange, type TimeRange } from './model/calendar.js';
+import { machineTimeZone, Zone } from './model/zone.js';
+
+/**
+ * Every option of every command, in one table: the command files pick the
+ * groups they take, the config file (`--config`) may hold any of them, and
+ * flags given on the command line override the config file.
+ */
+export type OptionGroup = 'input' | 'window' | 'metrics' | 'output' | 'privacy' | 'check' | 'generate';
+type Kind = 'string' | 'boolean' | 'number' | 'list';
+
+interface OptionDef {
+  flags: string;
+  description: string;
+  group: OptionGroup;
+  kind: Kind;
+  default?: string | boolean;
+  choices?: readonly string[];
+}
+
+export const FORMATS = ['table', 'csv', 'json', 'markdown', 'html'] as const;
+export type Format = (typeof FORMATS)[number];
+
+export const OPTIONS: readonly OptionDef[] = [
+  { flags: '--preset <name>', description: 'column mapping preset (canonical, epic-clarity)', group: 'input', kind: 'string', default: 'canonical' },
+  { flags: '--map <field=Column,...>', description: "map canonical fields to the file's headers (case-insensitive)", group: 'input', kind: 'string' },
+  { flags: '--roster <file>', description: 'clinician roster CSV: clinician_id, role, department, care_setting, fte', group: 'input', kind: 'string' },
+  { flags: '--delimiter <char>', description: "field delimiter (default ',', tab for .tsv files; '\\t' or tab for tab)", group: 'input', kind: 'string' },
+  { flags: '--timezone <zone>', description: 'IANA time zone of local-time rules and of timestamps without an offset (default: this machine\'s)', group: 'input', kind: 'string' },
+  { flags: '--strict', description: 'fail (exit 2) when any row is skipped', group: 'input', kind: 'boolean' },
+  { flags: '--config <file>', description: 'JSON file with any option (flags override it)', group: 'input', kind: 'string' },
+  { flags: '--work-hours <HH:MM-HH:MM>', description: 'work hours, [start, end)', group: 'window', kind: 'string', default: '07:00-17:00' },
+  { flags: '--work-days <days>', description: 'work days, e.g. mon-fri or mon,tue,thu', group: 'window', kind: 'string', default: 'mon-fri' },
+  { flags: '--holidays <file|us-federal>', description: 'days outside the work window: a file of YYYY-MM-DD lines, or us-federal', group: 'window', kind: 'string' },
+  { flags: '--since <YYYY-MM-DD>', description: 'keep messages from this local date on', group: 'window', kind: 'string' },
+  { flags: '--until <YYYY-MM-DD>', description: 'keep messages up to this local date (inclusive)', group: 'window', kind: 'string' },
+  { flags: '--period <period>', description: 'YYYY-MM, YYYY-Www, last-month, last-week or last-N-days (sets --since/--until)', group: 'window', kind: 'string' },
+  { flags: '--by <dims>', description: 'group by role, category, department, care_setting, clinician, month, week, weekday, hour (comma-separated to cross)', group: 'metrics', kind: 'list' },
+  { flags: '--evening <HH:MM-HH:MM>', description: 'evening band', group: 'metrics', kind: 'string', default: '17:00-19:00' },
+  { flags: '--session-gap <minutes>', description: 'after-hours messages further apart start a new session', group: 'metrics', kind: 'number', default: '15' },
+  { flags: '--minutes-per-message <minutes>', description: 'minutes added to each after-hours session', group: 'metrics', kind: 'number', default: '2' },
+  { flags: '--latency-index <first|each>', description: 'index messages: first of each patient run, or each patient message', group: 'metrics', kind: 'string', default: 'first', choices: ['first', 'each'] },
+  { flags: '--within <bounds>', description: 'calendar bounds for pct_within_<bound> columns, e.g. 4h,24h,72h or 2d', group: 'metrics', kind: 'list', default: '24h,72h' },
+  { flags: '--format <format>', description: 'table, csv, json, markdown or html (default: table on a terminal, csv otherwise)', group: 'output', kind: 'string', choices: FORMATS },
+  { flags: '-o, --output <file>', description: 'write to this file (atomically) instead of standard output', group: 'output', kind: 'string' },
+  { flags: '--quiet', description: 'print only results and errors', group: 'output', kind: 'boolean' },
+  { flags: '--pseudonymize <key>', description: 'replace clinician ids in outputs with a keyed hash', group: 'privacy', kind: 'string' },
+  { flags: '--min-cell <n>', description: 'suppress counts below n and figures derived from them', group: 'privacy', kind: 'number' },
+  { flags: '--rule <rule>', description: "threshold rule 'SECTION.COLUMN OP NUMBER' (repeatable)", group: 'check', kind: 'list' },
+];
+
+function attributeName(flags: string): string {
+  const long = /--([a-z-]+)/.exec(flags)![1]!;
+  return long.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+function longName(flags: string): string {
+  return /--([a-z-]+)/.exec(flags)![1]!;
+}
+
+/** Adds the options of the given groups to a command. */
+export function addOptions(command: Command, groups: readonly OptionGroup[]): Command {
+  for (const def of OPTIONS) {
+    if (!groups.includes(def.group)) continue;
+    const option = new Option(def.flags, def.description);
+    if (def.default !== undefined) option.default(def.default);
+    if (def.choices) option.choices(def.choices as string[]);
+    if (def.flags.startsWith('--rule')) option.argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
+    command.addOption(option);
+  }
+  return command;
+}
+
+/** Config keys holding file paths (resolved against the config file's folder). */
+const CONFIG_PATHS = ['roster', 'holidays', 'output'];
+
+/** The parsed config file: option values by attribute name, plus synonyms. */
+export interface ConfigFile {
+  file: string;
+  values: Record<string, string | boolean | string[]>;
+  synonyms: { role?: Synonyms; category?: Synonyms; care_setting?: Synonyms; sender_type?: Synonyms };
+}
+
+/** Reads and validates a JSON config file (errors name the file and key). */
+export async function readConfig(file: string): Promise<ConfigFile> {
+  const { readFileSync } = await import('node:fs');
+  const { z } = await import('zod');
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    const why = e.code === 'ENOENT' ? 'no such file' : e instanceof SyntaxError ? `not valid JSON (${e.message})` : e.message;
+    throw new UsageError(`--config: cannot read ${file}: ${why}`);
+  }
+  const stringOrNumber = z.union([z.string(), z.number()]).transform(String);
+  const list = z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : [v]));
+  const synonymTable = z.record(z.string(), z.array(z.string()));
+  const shape: Record<string, ZodType> = {
+    synonyms: z
+      .object({ role: synonymTable, category: synonymTable, care_setting: synonymTable, sender_type: synonymTable })
+      .partial()
+      .strict(),
+    $schema: z.string(),
+    description: z.string(),
+  };
+  for (const def of OPTIONS) {
+    if (def.flags.startsWith('--config')) continue;
+    const kind = def.kind;
+    let schema: ZodType =
+      kind === 'boolean' ? z.boolean() : kind === 'list' ? list : kind === 'number' ? stringOrNumber : z.string();
+    if (def.choices) schema = z.enum(def.choices as [string, ...string[]]);
+    shape[longName(def.flags)] = schema;
+  }
+  shape.rules = list;
+  // Accept camelCase keys as well as the flags' kebab-case names.
+  const normalized: Record<string, unknown> = {};
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new UsageError(`${file}: the config must be a JSON object of option names to values`);
+  }
+  for (const [key, value] of Object.entries(data)) {
+    normalized[key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`).replace(/_/g, '-')] = value;
+  }
+  if ('care-setting' in normalized) normalized.care_setting = normalized['care-setting'];
+  const parsed = z.object(shape).partial().strict().safeParse(normalized);
+  if (!parsed.success) {
+    const known = Object.keys(shape);
+    const messages = parsed.error.issues.map((issue) => {
+      if (issue.code === 'unrecognized_keys') {
+        return issue.keys
+          .map((k) => {
+            const close = known.find((c) => c.replace(/-/g, '') === k.replace(/-/g, '')) ?? closest(k, known);
+            return `unknown key "${k}"${close ? ` (did you mean "${close}"?)` : ''}`;
+          })
+          .join('; ');
+      }
+      return `${issue.path.join('.')}: ${issue.message}`;
+    });
+    throw new UsageError(`${file}: ${messages.join('; ')}`);
+  }
+  const values: Record<string, string | boolean | string[]> = {};
+  let synonyms: ConfigFile['synonyms'] = {};
+  const { dirname, resolve } = await import('node:path');
+  for (const [key, value] of Object.entries(parsed.data as Record<string, unknown>)) {
+    if (key === 'synonyms') synonyms = value as ConfigFile['synonyms'];
+    else if (CONFIG_PATHS.includes(key) && typeof value === 'string' && value !== 'us-federal' && value !== '-') {
+      // Paths in a config file are relative to the config file, so a scheduled job works from any folder.
+      values[attributeName(`--${key}`)] = resolve(dirname(file), value);
+    }
+    else if (key === 'rules') values.rule = value as string[];
+    else if (key !== '$schema' && key !== 'description') values[attributeName(`--${key}`)] = value as string | boolean | string[];
+  }
+  return { file, values, synonyms };
+}
+
+/** Option values after merging the config file under the command line. */
+export type RawOptions = Record<string, string | boolean | string[] | undefined>;
+
+/**
+ * The command's options with the config file merged in: a flag given on the
+ * command line wins, then the config file, then the default.
+ */
+export async function mergedOptions(command: Command): Promise<{ raw: RawOptions; config?: ConfigFile }> {
+  const raw = { ...command.opts() } as RawOptions;
+  if (typeof raw.config !== 'string') return { raw };
+  const config = await readConfig(raw.config);
+  for (const [key, value] of Object.entries(config.values)) {
+    if (!command.options.some((o) => o.attributeName() === key)) continue;
+    if (command.getOptionValueSource(key) === 'cli') continue;
+    raw[key] = Array.isArray(value) && key !== 'rule' ? value.join(',') : value;
+  }
+  return { raw, config };
+}
+
+/** Everything about reading and windowing the input, validated. */
+export interface InputSettings {
+  files: readonly string[];
+  sources: InputSource[];
+  preset: Preset;
+  map: Map<Field, string>;
+  rosterFile?: string | undefined;
+  delimiter?: string | undefined;
+  zone: Zone;
+  workHours: TimeRange;
+  workDays: boolean[];
+  workHoursText: string;
+  workDaysText: string;
+  holidays?: string | undefined;
+  range?: DayRange | undefined;
+  /** How the range was chosen, e.g. `--period last-month`. */
+  rangeSource?: string | undefined;
+  strict: boolean;
+  quiet: boolean;
+  vocabularies: Vocabularies;
+  configFile?: string | undefined;
+}
+
+function str(raw: RawOptions, key: string): string | undefined {
+  const v = raw[key];
+  if (v === undefined || v === false) return undefined;
+  return Array.isArray(v) ? v.join(',') : String(v);
+}
+
+function parseDelimiter(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  if (text === '\\t' || text.toLowerCase() === 'tab' || text === '\t') return '\t';
+  if (text.length !== 1 || text === '"' || text === '\n' || text === '\r') {
+    throw new UsageError(`--delimiter: "${text}" must be one character other than a quote or newline (or \\t for tab)`);
+  }
+  return text;
+}
+
+/** Validates the input and window options of a command. */
+export function inputSettings(files: readonly string[], raw: RawOptions, config?: ConfigFile): InputSettings {
+  const zone = new Zone(str(raw, 'timezone') ?? machineTimeZone());
+  const workHoursText = str(raw, 'workHours') ?? '07:00-17:00';
+  const workDaysText = str(raw, 'workDays') ?? 'mon-fri';
+  const workHours = parseTimeRange(workHoursText, '--work-hours');
+  const workDays = parseWorkDays(workDaysText);
+  const since = str(raw, 'since');
+  const until = str(raw, 'until');
+  const period = str(raw, 'period');
+  let range: DayRange | undefined;
+  let rangeSource: string | undefined;
+  if (period !== undefined) {
+    if (since !== undefined || until !== undefined) throw new UsageError('--period cannot be combined with --since or --until');
+    range = resolvePeriod(period, todayIn(zone));
+    rangeSource = `--period ${period}`;
+  } else if (since !== undefined || until !== undefined) {
+    range = {
+      since: since === undefined ? -Infinity : parseDateOption(since, '--since'),
+      until: until === undefined ? Infinity : parseDateOption(until, '--until'),
+    };
+    if (range.since > range.until) throw new UsageError(`--since ${since} is after --until ${until}`);
+    rangeSource = [since && `--since ${since}`, until && `--until ${until}`].filter(Boolean).join(' ');
+  }
+  const mapText = str(raw, 'map');
+  return {
+    files,
+    sources: inputSources(files),
+    preset: getPreset(str(raw, 'preset') ?? 'canonical'),
+    map: mapText === undefined ? new Map() : parseMap(mapText),
+    rosterFile: str(raw, 'roster'),
+    delimiter: parseDelimiter(str(raw, 'delimiter')),
+    zone,
+    workHours,
+    workDays,
+    workHoursText,
+    workDaysText,
+    holidays: str(raw, 'holidays'),
+    range,
+    rangeSource,
+    strict: raw.strict === true,
+    quiet: raw.quiet === true,
+    vocabularies: makeVocabularies({
+      ...config?.synonyms,
+      sender_type: { ...getPreset(str(raw, 'preset') ?? 'canonical').senderTypes, ...config?.synonyms.sender_type },
+    }),
+    configFile: config?.file,
+  };
+}
+
+/** The output format: explicit, else from the -o extension, else table on a terminal and csv otherwise. */
+export function outputFormat(raw: RawOptions, isTerminal: boolean): Format {
+  const format = str(raw, 'format');
+  if (format !== undefined) {
+    if (!(FORMATS as readonly string[]).includes(format)) {
+      throw new UsageError(`--format: "${format}" is not one of ${FORMATS.join(', ')}`);
+    }
+    return format as Format;
+  }
+  const output = str(raw, 'output');
+  if (output !== undefined) {
+    const ext = /\.([a-z]+)$/i.exec(output)?.[1]?.toLowerCase();
+    const byExtension: Record<string, Format> = { csv: 'csv', json: 'json', md: 'markdown', markdown: 'markdown', html: 'html', htm: 'html', txt: 'table' };
+    return (ext && byExtension[ext]) || 'csv';
+  }
+  return isTerminal ? 'table' : 'csv';
+}
+
+/** Parses a positive number option. */
+export function numberOption(raw: RawOptions, key: string, flag: string, { min = 0, integer = false } = {}): number | undefined {
+  const text = str(raw, key);
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n) || n < min || (integer && !Number.isInteger(n))) {
+    throw new UsageError(`${flag}: "${text}" is not ${integer ? 'a whole number' : 'a number'} ≥ ${min}`);
+  }
+  return n;
+}
+
+export { str as optionString };

@@ -1,0 +1,41 @@
+import type { Cell, ColumnKind } from './report.js';
+
+/**
+ * Cells a spreadsheet would run as a formula start with = + - @ tab or CR
+ * (SPEC 4). Text cells starting so get a leading apostrophe; numbers are
+ * typed numbers and stay intact.
+ */
+export function neutralizeFormula(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
+/** A number for CSV/JSON: unrounded but for float noise (10 decimals). */
+export function exactNumber(value: number): number {
+  return Number.isInteger(value) ? value : Math.round(value * 1e10) / 1e10;
+}
+
+const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const oneDecimal = new Intl.NumberFormat('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+const twoDecimals = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+/** A cell rounded for reading (tables, markdown, HTML). Null reads as blank. */
+export function readableCell(value: Cell, kind: ColumnKind): string {
+  if (value === null) return '';
+  if (typeof value === 'string') return value;
+  switch (kind) {
+    case 'count':
+      return integer.format(value);
+    case 'percent':
+      return `${oneDecimal.format(value)}%`;
+    case 'hours':
+    case 'minutes':
+      return oneDecimal.format(value);
+    default:
+      return Number.isInteger(value) ? integer.format(value) : twoDecimals.format(value);
+  }
+}
+
+/** The unit a table heading carries for a column kind. */
+export function unitOf(kind: ColumnKind): string {
+  return kind === 'hours' ? ' (h)' : kind === 'minutes' ? ' (min)' : kind === 'percent' ? ' (%)' : '';
+}

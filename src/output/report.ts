@@ -1,0 +1,50 @@
+/**
+ * What every writer renders: a report of named sections, each a list of
+ * plain rows whose keys are the CSV column names (SPEC 3).
+ */
+export type Cell = string | number | null;
+export type Row = Record<string, Cell>;
+
+/**
+ * How a column reads in tables: `group` columns come first; `count`s are
+ * whole numbers; `percent` is 0–100; `hours`/`minutes` are durations.
+ */
+export type ColumnKind = 'group' | 'text' | 'count' | 'number' | 'percent' | 'hours' | 'minutes';
+
+export interface ColumnSpec {
+  /** The CSV/JSON name: a public contract. */
+  name: string;
+  kind: ColumnKind;
+  /** Short table heading (units added by the table writer); defaults to the name. */
+  label?: string;
+}
+
+export interface Section {
+  /** Stable machine name, e.g. `latency` or `latency_by_role`. */
+  name: string;
+  /** Heading for people. */
+  title: string;
+  /** One plain-language line saying what the figures mean. */
+  definition?: string;
+  columns: ColumnSpec[];
+  rows: Row[];
+  /** The all-data row, shown as the table's total. */
+  total?: Row;
+  /** Notes printed under the section (estimates, suppression). */
+  notes?: string[];
+  /** Extra text drawn in the table format only (e.g. a chart). */
+  chart?: string;
+  /** Lines shown as they are under the table (tables, markdown, HTML), e.g. the first errors. */
+  details?: string[];
+}
+
+export interface Report {
+  title: string;
+  /** The run's settings, as JSON-ready values (SPEC 3: JSON documents carry them). */
+  settings: Record<string, unknown>;
+  /** Lines for the human header of table/markdown output. */
+  header: string[];
+  sections: Section[];
+  /** Lines printed after every section in table/markdown output. */
+  footer?: string[];
+}

@@ -1,0 +1,85 @@
+import Table from 'cli-table3';
+import { readableCell, unitOf } from './cells.js';
+import type { ColumnSpec, Report, Row, Section } from './report.js';
+
+export interface TableOptions {
+  /** Terminal width; wide sections are split into several tables that fit. */
+  width: number;
+  /** Bold headings (only on a terminal, never with NO_COLOR). */
+  color: boolean;
+}
+
+function heading(column: ColumnSpec): string {
+  return (column.label ?? column.name) + unitOf(column.kind);
+}
+
+function displayWidth(text: string): number {
+  return Math.max(...text.split('\n').map((l) => [...l].length));
+}
+
+/** Splits the metric columns into chunks that fit `width`, repeating the group columns. */
+function chunkColumns(columns: ColumnSpec[], rows: Row[], width: number): ColumnSpec[][] {
+  const groups = columns.filter((c) => c.kind === 'group');
+  const metrics = columns.filter((c) => c.kind !== 'group');
+  const columnWidth = (c: ColumnSpec) =>
+    Math.max(displayWidth(heading(c)), ...rows.map((r) => displayWidth(readableCell(r[c.name] ?? null, c.kind)))) + 3;
+  const base = 1 + groups.reduce((sum, c) => sum + columnWidth(c), 0);
+  const chunks: ColumnSpec[][] = [];
+  let current: ColumnSpec[] = [];
+  let used = base;
+  for (const metric of metrics) {
+    const w = columnWidth(metric);
+    if (current.length > 0 && used + w > width) {
+      chunks.push(current);
+      current = [];
+      used = base;
+    }
+    current.push(metric);
+    used += w;
+  }
+  if (current.length > 0 || chunks.length === 0) chunks.push(current);
+  return chunks.map((chunk) => [...groups, ...chunk]);
+}
+
+function renderSection(section: Section, options: TableOptions): string {
+  const bold = (s: string) => (options.color ? `\u001b[1m${s}\u001b[22m` : s);
+  const out: string[] = [bold(section.title)];
+  if (section.definition) out.push(section.definition);
+  const showTotal = section.total !== undefined && section.rows.length > 1;
+  const rows = showTotal ? [...section.rows, section.total!] : section.rows;
+  if (section.rows.length === 0) out.push('(no rows)');
+  else {
+    for (const columns of chunkColumns(section.columns, rows, options.width)) {
+      const table = new Table({
+        head: columns.map(heading),
+        style: { head: [], border: [], compact: true },
+        colAligns: columns.map((c) => (c.kind === 'group' || c.kind === 'text' ? 'left' : 'right')),
+      });
+      rows.forEach((row, i) => {
+        const isTotal = showTotal && i === rows.length - 1;
+        table.push(
+          columns.map((c, j) => {
+            if (isTotal && c.kind === 'group') return j === 0 ? 'total' : '';
+            return readableCell(row[c.name] ?? null, c.kind);
+          }),
+        );
+      });
+      out.push(table.toString());
+    }
+  }
+  if (section.chart) out.push(section.chart);
+  if (section.details) out.push(...section.details);
+  for (const note of section.notes ?? []) out.push(`Note: ${note}`);
+  return out.join('\n');
+}
+
+/** Aligned tables for people: units in headings, rounded numbers, a total row. */
+export function renderTable(report: Report, options: TableOptions): string {
+  const out: string[] = [];
+  const bold = (s: string) => (options.color ? `\u001b[1m${s}\u001b[22m` : s);
+  out.push(bold(report.title));
+  for (const line of report.header) out.push(`  ${line}`);
+  for (const section of report.sections) out.push('', renderSection(section, options));
+  if (report.footer?.length) out.push('', ...report.footer);
+  return out.join('\n') + '\n';
+}
