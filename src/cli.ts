@@ -1,6 +1,11 @@
 import { Command, CommanderError } from 'commander';
+import { afterHoursCommand } from './commands/after-hours.js';
 import { generateCommand } from './commands/generate.js';
+import { latencyCommand } from './commands/latency.js';
+import { reportCommand } from './commands/report.js';
+import { roundsCommand } from './commands/rounds.js';
 import { validateCommand } from './commands/validate.js';
+import { volumeCommand } from './commands/volume.js';
 import { MsgworkError } from './errors.js';
 
 const VERSION = '0.1.0';
@@ -29,7 +34,7 @@ Examples:
   msgwork latency --by role --format csv samples/messages.csv > latency.csv
   msgwork validate --preset epic-clarity --roster roster.csv MYC_MESG.csv.gz`,
     );
-  for (const command of [validateCommand(), generateCommand()]) {
+  for (const command of [reportCommand(), volumeCommand(), afterHoursCommand(), latencyCommand(), roundsCommand(), validateCommand(), generateCommand()]) {
     command.exitOverride();
     command.showHelpAfterError('(run with --help for usage)');
     command.configureOutput({ outputError: (text, write) => write(`msgwork ${command.name()}: ${text.replace(/^error: /, '')}`) });

@@ -83,7 +83,7 @@ export function headerLines(analysis: Analysis): string[] {
     `time zone: ${settings.zone.name}`,
     `window: ${formatDay(since)} to ${formatDay(until)}${settings.rangeSource ? ` (${settings.rangeSource})` : ' (dates in the data)'}`,
     `work window: ${days} ${settings.workHoursText}${holidayNote}`,
-    `rows: ${report.rowsRead} read, ${report.rowsUsed} used, ${report.rowsSkipped} skipped` +
+    `rows: ${thousands(report.rowsRead)} read, ${thousands(report.rowsUsed)} used, ${thousands(report.rowsSkipped)} skipped` +
       (report.systemMessages ? `, ${plural(report.systemMessages, 'system message')} excluded` : '') +
       (report.outsideRange ? `, ${plural(report.outsideRange, 'message')} outside the window` : ''),
   ];
@@ -100,7 +100,7 @@ export async function prepare(command: Command, files: readonly string[]) {
 /** Renders and writes a report to -o or standard output. */
 export async function emit(report: Report, format: Format, raw: RawOptions): Promise<void> {
   const terminal = {
-    width: Math.max(60, process.stdout.isTTY ? (process.stdout.columns ?? 80) : 100),
+    width: Math.max(60, (process.stdout.isTTY ? process.stdout.columns : Number(process.env.COLUMNS)) || 80),
     color: process.stdout.isTTY === true && !process.env.NO_COLOR && optionString(raw, 'output') === undefined,
   };
   const text = await render(report, format, terminal);
@@ -110,4 +110,11 @@ export async function emit(report: Report, format: Format, raw: RawOptions): Pro
 /** `1 row`, `2 rows`. */
 export function plural(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+const grouped = new Intl.NumberFormat('en-US');
+
+/** 12,345. */
+export function thousands(n: number): string {
+  return grouped.format(n);
 }

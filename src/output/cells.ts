@@ -35,7 +35,7 @@ export function readableCell(value: Cell, kind: ColumnKind): string {
   }
 }
 
-/** The unit a table heading carries for a column kind. */
+/** The unit a table heading carries for a column kind (percentages carry % in the cell). */
 export function unitOf(kind: ColumnKind): string {
-  return kind === 'hours' ? ' (h)' : kind === 'minutes' ? ' (min)' : kind === 'percent' ? ' (%)' : '';
+  return kind === 'hours' ? ' (h)' : kind === 'minutes' ? ' (min)' : '';
 }

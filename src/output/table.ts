@@ -41,14 +41,35 @@ function chunkColumns(columns: ColumnSpec[], rows: Row[], width: number): Column
   return chunks.map((chunk) => [...groups, ...chunk]);
 }
 
+/** Word-wraps prose to the width, indenting continuation lines. */
+export function wrap(text: string, width: number, indent = ''): string {
+  const lines: string[] = [];
+  const lead = /^\s*/.exec(text)![0];
+  let line = lead;
+  for (const word of text.trim().split(/\s+/)) {
+    if (line.trim() !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = indent + word;
+    } else line = line.trim() === '' ? line + word : `${line} ${word}`;
+  }
+  if (line.trim() !== '') lines.push(line);
+  return lines.join('\n');
+}
+
 function renderSection(section: Section, options: TableOptions): string {
   const bold = (s: string) => (options.color ? `\u001b[1m${s}\u001b[22m` : s);
   const out: string[] = [bold(section.title)];
-  if (section.definition) out.push(section.definition);
+  if (section.definition) out.push(wrap(section.definition, options.width));
   const showTotal = section.total !== undefined && section.rows.length > 1;
   const rows = showTotal ? [...section.rows, section.total!] : section.rows;
   if (section.rows.length === 0) out.push('(no rows)');
-  else {
+  else if (section.rows.length === 1 && !section.columns.some((c) => c.kind === 'group')) {
+    // One all-data row: a measure/value list reads better than a wide row.
+    const table = new Table({ head: ['measure', 'value'], style: { head: [], border: [], compact: true }, colAligns: ['left', 'right'] });
+    const row = section.rows[0]!;
+    for (const c of section.columns) table.push([heading(c).replace(/\n/g, ' ').replace(/- /g, '-'), readableCell(row[c.name] ?? null, c.kind)]);
+    out.push(table.toString());
+  } else {
     for (const columns of chunkColumns(section.columns, rows, options.width)) {
       const table = new Table({
         head: columns.map(heading),
@@ -69,7 +90,7 @@ function renderSection(section: Section, options: TableOptions): string {
   }
   if (section.chart) out.push(section.chart);
   if (section.details) out.push(...section.details);
-  for (const note of section.notes ?? []) out.push(`Note: ${note}`);
+  for (const note of section.notes ?? []) out.push(wrap(`Note: ${note}`, options.width, '      '));
   return out.join('\n');
 }
 
@@ -78,7 +99,7 @@ export function renderTable(report: Report, options: TableOptions): string {
   const out: string[] = [];
   const bold = (s: string) => (options.color ? `\u001b[1m${s}\u001b[22m` : s);
   out.push(bold(report.title));
-  for (const line of report.header) out.push(`  ${line}`);
+  for (const line of report.header) out.push(wrap(`  ${line}`, options.width, '    '));
   for (const section of report.sections) out.push('', renderSection(section, options));
   if (report.footer?.length) out.push('', ...report.footer);
   return out.join('\n') + '\n';

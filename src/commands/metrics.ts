@@ -1,0 +1,169 @@
+import type { Command } from 'commander';
+import { afterHours, hourWeekdayCounts } from '../metrics/after-hours.js';
+import { parseWithin, type MetricContext, type MetricSettings, type MetricTable } from '../metrics/context.js';
+import { latency } from '../metrics/latency.js';
+import { rounds } from '../metrics/rounds.js';
+import { volume } from '../metrics/volume.js';
+import { parseTimeRange } from '../model/calendar.js';
+import { parseBy, type Dimension } from '../model/groups.js';
+import { buildThreads } from '../model/threads.js';
+import { WorkClock } from '../model/worktime.js';
+import { formatDay } from '../model/zone.js';
+import { numberOption, optionString, type RawOptions } from '../options.js';
+import { hourChart } from '../output/chart.js';
+import type { Report, Section } from '../output/report.js';
+import { analyse, emit, headerLines, prepare, skippedSummary, type Analysis } from './context.js';
+
+/** The four sections of SPEC 2, by their command and CSV section names. */
+export const SECTION_NAMES = ['volume', 'after-hours', 'latency', 'rounds'] as const;
+export type SectionName = (typeof SECTION_NAMES)[number];
+
+interface SectionDefinition {
+  title: string;
+  compute: (context: MetricContext, dims: Dimension[]) => MetricTable;
+  definition: (context: MetricContext) => string;
+  notes?: (context: MetricContext) => string[];
+}
+
+const clock = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+
+export const SECTIONS: Record<SectionName, SectionDefinition> = {
+  volume: {
+    title: 'Volume',
+    compute: volume,
+    definition: () =>
+      'Clinician messages sent, by sender; patient messages count for the clinician they are attributed to (recipient, else replier).',
+  },
+  'after-hours': {
+    title: 'After hours ("pajama time")',
+    compute: afterHours,
+    definition: (c) =>
+      `Clinician messages sent outside the work window, and in the evening band ${clock(c.settings.evening.start)}-${clock(c.settings.evening.end)} on any day.`,
+    notes: (c) => [
+      `est_after_hours_minutes is an estimate from send times, not measured time: sessions of after-hours messages at most ${c.settings.sessionGapMinutes} min apart, each lasting first to last message + ${c.settings.minutesPerMessage} min.`,
+    ],
+  },
+  latency: {
+    title: 'Response latency',
+    compute: latency,
+    definition: (c) =>
+      `Hours from a patient's ${c.settings.latencyIndex === 'each' ? 'message' : 'first message in a run'} to the first clinician reply in the thread; unanswered messages count as not within any bound.`,
+  },
+  rounds: {
+    title: 'Thread rounds',
+    compute: rounds,
+    definition: () => 'Rounds per thread: patient messages followed by a clinician reply; a thread opened by a clinician does not count that opening.',
+  },
+};
+
+/** Metric options, validated. */
+export function metricSettings(raw: RawOptions): MetricSettings {
+  const latencyIndex = optionString(raw, 'latencyIndex') ?? 'first';
+  return {
+    evening: parseTimeRange(optionString(raw, 'evening') ?? '17:00-19:00', '--evening'),
+    sessionGapMinutes: numberOption(raw, 'sessionGap', '--session-gap') ?? 15,
+    minutesPerMessage: numberOption(raw, 'minutesPerMessage', '--minutes-per-message') ?? 2,
+    latencyIndex: latencyIndex === 'each' ? 'each' : 'first',
+    within: parseWithin(optionString(raw, 'within')),
+  };
+}
+
+/** The analysis window (SPEC 2 "Window"): --since/--until, else the data's first to last date. */
+export function analysisWindow(analysis: Analysis): { since: number; until: number } {
+  const range = analysis.settings.range;
+  return {
+    since: range && Number.isFinite(range.since) ? range.since : analysis.firstDay,
+    until: range && Number.isFinite(range.until) ? range.until : analysis.lastDay,
+  };
+}
+
+/** Threads, attribution and the work clock over the analysed messages. */
+export function metricContext(analysis: Analysis, settings: MetricSettings): MetricContext {
+  const { store, clinicians } = analysis;
+  const window = analysisWindow(analysis);
+  return {
+    store,
+    clinicians,
+    threads: buildThreads(store, clinicians),
+    zone: analysis.settings.zone,
+    window: analysis.window,
+    workClock: new WorkClock(analysis.settings.zone, analysis.window, analysis.firstDay, analysis.lastDay),
+    weeks: (window.until - window.since + 1) / 7,
+    firstDay: analysis.firstDay,
+    lastDay: analysis.lastDay,
+    settings,
+  };
+}
+
+/** One section of the report for the given dimensions. */
+export function section(context: MetricContext, name: SectionName, dims: Dimension[], withChart: boolean): Section {
+  const definition = SECTIONS[name];
+  const table = definition.compute(context, dims);
+  const by = dims.length ? ` by ${dims.join(' × ')}` : '';
+  return {
+    name: dims.length ? `${name}.by_${dims.join('_')}` : name,
+    title: `${definition.title}${by}`,
+    definition: definition.definition(context),
+    columns: table.columns,
+    rows: table.rows,
+    total: table.total,
+    notes: definition.notes?.(context) ?? [],
+    ...(withChart ? { chart: hourChart(hourWeekdayCounts(context), context.window.hours, context.window.days) } : {}),
+  };
+}
+
+/** The run's settings, for JSON and the report header. */
+function settingsOf(analysis: Analysis, settings: MetricSettings, dims: Dimension[]): Record<string, unknown> {
+  const window = analysisWindow(analysis);
+  const s = analysis.settings;
+  return {
+    inputs: analysis.report.inputs,
+    preset: s.preset.name,
+    roster: s.rosterFile ?? null,
+    config: s.configFile ?? null,
+    timezone: s.zone.name,
+    window: { since: formatDay(window.since), until: formatDay(window.until), days: window.until - window.since + 1, source: s.rangeSource ?? 'dates in the data' },
+    work_hours: s.workHoursText,
+    work_days: s.workDaysText,
+    holidays: s.holidays ?? null,
+    evening: `${clock(settings.evening.start)}-${clock(settings.evening.end)}`,
+    session_gap_minutes: settings.sessionGapMinutes,
+    minutes_per_message: settings.minutesPerMessage,
+    latency_index: settings.latencyIndex,
+    within: settings.within.map((b) => b.label),
+    by: dims,
+    rows: {
+      read: analysis.report.rowsRead,
+      used: analysis.report.rowsUsed,
+      skipped: analysis.report.rowsSkipped,
+      skipped_by_reason: Object.fromEntries(analysis.report.skipped),
+      system_messages: analysis.report.systemMessages,
+      outside_window: analysis.report.outsideRange,
+    },
+    threads: analysis.store.threadCount,
+  };
+}
+
+/**
+ * Runs a metric command: `report` (every section; overall, by role and by
+ * category unless --by is given) or one section.
+ */
+export async function runMetrics(command: Command, files: string[], names: readonly SectionName[]): Promise<void> {
+  const { raw, settings, format } = await prepare(command, files);
+  const dims = parseBy(optionString(raw, 'by'));
+  const metric = metricSettings(raw);
+  const analysis = await analyse(settings);
+  const context = metricContext(analysis, metric);
+  const views: Dimension[][] = dims.length > 0 ? [dims] : names.length > 1 ? [[], ['role'], ['category']] : [[]];
+  const sections: Section[] = [];
+  for (const name of names) {
+    views.forEach((view, v) => sections.push(section(context, name, view, format === 'table' && name === 'after-hours' && v === 0)));
+  }
+  const report: Report = {
+    title: names.length > 1 ? 'msgwork report: clinician messaging workload' : `msgwork ${names[0]}`,
+    settings: settingsOf(analysis, metric, dims),
+    header: [...headerLines(analysis), ...skippedSummary(analysis.report).slice(0, 1)],
+    sections,
+  };
+  await emit(report, format, raw);
+}

@@ -1,0 +1,142 @@
+import { isWorkTime } from '../model/calendar.js';
+import { groupEntities, type Dimension } from '../model/groups.js';
+import { SENDER_CLINICIAN } from '../model/store.js';
+import { MS_PER_MINUTE, weekdayOf } from '../model/zone.js';
+import type { ColumnSpec, Row } from '../output/report.js';
+import { bucketBy, distinctPerGroup } from './buckets.js';
+import { groupColumns, groupRow, percent, ratio, type MetricContext, type MetricTable } from './context.js';
+
+/**
+ * After hours, "pajama time" (SPEC 2.2). Over clinician messages, grouped by
+ * sender: a message is after hours when its local time is outside the work
+ * window (not a work day, a holiday, or outside [start, end) of the work
+ * hours); in the evening band when within --evening on any day.
+ *
+ * Sessions: each clinician's after-hours messages in time order; a message
+ * more than --session-gap minutes after the previous one starts a new session.
+ * A session lasts from its first to its last message plus
+ * --minutes-per-message, and is credited to the groups of its first message.
+ * This estimates time from send times; it is not measured time.
+ *
+ * @example one clinician's after-hours messages at 19:00, 19:10, 19:40 (gap 15,
+ * 2 min/message): sessions [19:00-19:10] = 10+2 = 12 min and [19:40] = 2 min; 14 in all.
+ */
+export function afterHours(context: MetricContext, dims: Dimension[]): MetricTable {
+  return {
+    columns: groupColumns(dims).concat(AFTER_HOURS_COLUMNS),
+    rows: afterHoursRows(context, dims),
+    total: afterHoursRows(context, [])[0]!,
+  };
+}
+
+export const AFTER_HOURS_COLUMNS: ColumnSpec[] = [
+  { name: 'clinicians', kind: 'count', label: 'clinicians' },
+  { name: 'messages_sent', kind: 'count', label: 'sent' },
+  { name: 'after_hours_messages', kind: 'count', label: 'after\nhours' },
+  { name: 'pct_after_hours', kind: 'percent', label: 'after\nhours' },
+  { name: 'evening_messages', kind: 'count', label: 'evening' },
+  { name: 'pct_evening', kind: 'percent', label: 'evening' },
+  { name: 'after_hours_days', kind: 'count', label: 'after-hours\ndays' },
+  { name: 'est_after_hours_minutes', kind: 'minutes', label: 'est. after-\nhours time' },
+  { name: 'est_after_hours_minutes_per_clinician_week', kind: 'minutes', label: 'per clinician\nper week' },
+];
+
+/** Whether each message (by index) is after hours. */
+export function afterHoursFlags(context: MetricContext): Uint8Array {
+  const { store, window } = context;
+  const flags = new Uint8Array(store.count);
+  for (let i = 0; i < store.count; i++) {
+    flags[i] = isWorkTime(window, store.localDay[i]!, store.localMinute[i]!) ? 0 : 1;
+  }
+  return flags;
+}
+
+function afterHoursRows(context: MetricContext, dims: Dimension[]): Row[] {
+  const { store, settings } = context;
+  const messages: number[] = [];
+  for (let i = 0; i < store.count; i++) if (store.senderType[i] === SENDER_CLINICIAN) messages.push(i);
+  const entities = Int32Array.from(messages);
+  const groups = groupEntities(dims, 'message', entities, context);
+  const groupCount = groups.labels.length;
+  const after = afterHoursFlags(context);
+  const { start: eveningStart, end: eveningEnd } = settings.evening;
+
+  const sent = new Int32Array(groupCount);
+  const afterHoursMessages = new Int32Array(groupCount);
+  const evening = new Int32Array(groupCount);
+  for (let p = 0; p < entities.length; p++) {
+    const i = entities[p]!, g = groups.of[p]!;
+    sent[g]!++;
+    if (after[i]) afterHoursMessages[g]!++;
+    const minute = store.localMinute[i]!;
+    if (minute >= eveningStart && minute < eveningEnd) evening[g]!++;
+  }
+  const senders = Int32Array.from(entities, (i) => store.sender[i]!);
+  const clinicians = distinctPerGroup(groups.of, bucketBy(senders, store.users.length), groupCount);
+
+  // After-hours messages by sender, each sender's in time order (ties by message_id).
+  const afterSenders = Int32Array.from(entities, (i) => (after[i] ? store.sender[i]! : -1));
+  const bySender = bucketBy(afterSenders, store.users.length);
+  const order = Array.from(bySender.order);
+  const utc = store.utc;
+  const id = (p: number) => store.messageIds[store.messageKey[entities[p]!]!]!;
+  for (let u = 0; u < store.users.length; u++) {
+    const from = bySender.start[u]!, to = bySender.start[u + 1]!;
+    if (to - from < 2) continue;
+    const part = order.slice(from, to).sort((a, b) => utc[entities[a]!]! - utc[entities[b]!]! || (id(a) < id(b) ? -1 : id(a) > id(b) ? 1 : 0));
+    for (let q = 0; q < part.length; q++) order[from + q] = part[q]!;
+  }
+
+  const afterHoursDays = new Int32Array(groupCount);
+  const minutes = new Float64Array(groupCount);
+  const stamp = new Int32Array(groupCount).fill(-1);
+  const gap = settings.sessionGapMinutes * MS_PER_MINUTE;
+  let run = -1;
+  let previousSender = -1, previousDay = 0;
+  let sessionStart = 0, sessionLast = 0, sessionGroup = -1;
+  const closeSession = () => {
+    if (sessionGroup >= 0) minutes[sessionGroup]! += (sessionLast - sessionStart) / MS_PER_MINUTE + settings.minutesPerMessage;
+  };
+  for (const p of order) {
+    const i = entities[p]!, g = groups.of[p]!;
+    const sender = store.sender[i]!, day = store.localDay[i]!, t = utc[i]!;
+    if (sender !== previousSender || day !== previousDay) run++;
+    if (stamp[g] !== run) {
+      stamp[g] = run;
+      afterHoursDays[g]!++;
+    }
+    if (sender !== previousSender || t - sessionLast > gap) {
+      closeSession();
+      sessionStart = t;
+      sessionGroup = g;
+    }
+    sessionLast = t;
+    previousSender = sender;
+    previousDay = day;
+  }
+  closeSession();
+
+  return groups.sorted.map((g) => ({
+    ...groupRow(groups, g),
+    clinicians: clinicians[g]!,
+    messages_sent: sent[g]!,
+    after_hours_messages: afterHoursMessages[g]!,
+    pct_after_hours: percent(afterHoursMessages[g]!, sent[g]!),
+    evening_messages: evening[g]!,
+    pct_evening: percent(evening[g]!, sent[g]!),
+    after_hours_days: afterHoursDays[g]!,
+    est_after_hours_minutes: minutes[g]!,
+    est_after_hours_minutes_per_clinician_week: ratio(minutes[g]!, clinicians[g]! * context.weeks),
+  }));
+}
+
+/** Clinician messages by weekday (0 = Monday) × hour of day, for the charts. */
+export function hourWeekdayCounts(context: MetricContext): number[][] {
+  const { store } = context;
+  const grid = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
+  for (let i = 0; i < store.count; i++) {
+    if (store.senderType[i] !== SENDER_CLINICIAN) continue;
+    grid[weekdayOf(store.localDay[i]!)]![Math.floor(store.localMinute[i]! / 60)]!++;
+  }
+  return grid;
+}

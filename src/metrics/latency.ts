@@ -1,0 +1,119 @@
+import { groupEntities, type Dimension } from '../model/groups.js';
+import { SENDER_PATIENT } from '../model/store.js';
+import { MS_PER_HOUR } from '../model/zone.js';
+import type { ColumnSpec, Row } from '../output/report.js';
+import { bucketBy } from './buckets.js';
+import { groupColumns, groupRow, percent, type MetricContext, type MetricTable, type WithinBound } from './context.js';
+import { meanOrNull, quantileSorted } from './quantile.js';
+
+/**
+ * Response latency (SPEC 2.3). The index messages are the first message of
+ * every patient run (with --latency-index each, every patient message). The
+ * reply is the first clinician message after it in the same thread;
+ * latency_hours is the elapsed time between them; without a reply the index
+ * message is unanswered. Business latency counts only time inside the work
+ * window.
+ *
+ * Per group (index messages by attributed clinician and thread category):
+ * median/p90/mean over answered ones (type-7 quantiles, blank when none);
+ * pct_within_<bound> = answered within the bound (inclusive) / all index
+ * messages, so unanswered ones count as not within; pct_within_2_business_days
+ * likewise with business latency ≤ 2 × the work-day length.
+ *
+ * @example patient 09:00, patient 09:30, clinician 13:00: one index message
+ * (09:00), answered in 4 h.
+ */
+export function latency(context: MetricContext, dims: Dimension[]): MetricTable {
+  return {
+    columns: groupColumns(dims).concat(latencyColumns(context.settings.within)),
+    rows: latencyRows(context, dims),
+    total: latencyRows(context, [])[0]!,
+  };
+}
+
+export function latencyColumns(within: WithinBound[]): ColumnSpec[] {
+  return [
+    { name: 'index_messages', kind: 'count', label: 'index\nmessages' },
+    { name: 'answered', kind: 'count', label: 'answered' },
+    { name: 'unanswered', kind: 'count', label: 'unanswered' },
+    { name: 'median_hours', kind: 'hours', label: 'median' },
+    { name: 'p90_hours', kind: 'hours', label: 'p90' },
+    { name: 'mean_hours', kind: 'hours', label: 'mean' },
+    ...within.map((b) => ({ name: `pct_within_${b.label}`, kind: 'percent' as const, label: `within\n${b.label}` })),
+    { name: 'median_business_hours', kind: 'hours', label: 'median\nbusiness' },
+    { name: 'pct_within_2_business_days', kind: 'percent', label: 'within 2\nbusiness days' },
+  ];
+}
+
+/** The index messages (SPEC 2.3), in thread order. */
+export function indexMessages(context: MetricContext): Int32Array {
+  const { store, threads } = context;
+  const each = context.settings.latencyIndex === 'each';
+  const out: number[] = [];
+  for (let t = 0; t < store.threadCount; t++) {
+    let previousPatient = false;
+    for (let q = threads.start[t]!; q < threads.start[t + 1]!; q++) {
+      const m = threads.order[q]!;
+      const patient = store.senderType[m] === SENDER_PATIENT;
+      if (patient && (each || !previousPatient)) out.push(m);
+      previousPatient = patient;
+    }
+  }
+  return Int32Array.from(out);
+}
+
+function latencyRows(context: MetricContext, dims: Dimension[]): Row[] {
+  const { store, threads, workClock, settings } = context;
+  const entities = indexMessages(context);
+  const groups = groupEntities(dims, 'index', entities, context);
+  const groupCount = groups.labels.length;
+  const total = new Int32Array(groupCount);
+  const answeredGroup = new Int32Array(entities.length).fill(-1);
+  const elapsed = new Float64Array(entities.length);
+  const business = new Float64Array(entities.length);
+  const within = settings.within.map(() => new Int32Array(groupCount));
+  const withinBusiness = new Int32Array(groupCount);
+  const businessBound = 2 * workClock.workDayMs;
+  for (let p = 0; p < entities.length; p++) {
+    const i = entities[p]!, g = groups.of[p]!;
+    total[g]!++;
+    const reply = threads.reply[i]!;
+    if (reply < 0) continue;
+    answeredGroup[p] = g;
+    const ms = store.utc[reply]! - store.utc[i]!;
+    elapsed[p] = ms;
+    business[p] = workClock.between(store.utc[i]!, store.utc[reply]!);
+    settings.within.forEach((b, k) => {
+      if (ms <= b.hours * MS_PER_HOUR) within[k]![g]!++;
+    });
+    if (business[p]! <= businessBound) withinBusiness[g]!++;
+  }
+  const byGroup = bucketBy(answeredGroup, groupCount);
+  return groups.sorted.map((g) => {
+    const from = byGroup.start[g]!, to = byGroup.start[g + 1]!;
+    const hours = new Float64Array(to - from);
+    const businessHours = new Float64Array(to - from);
+    for (let q = from; q < to; q++) {
+      hours[q - from] = elapsed[byGroup.order[q]!]! / MS_PER_HOUR;
+      businessHours[q - from] = business[byGroup.order[q]!]! / MS_PER_HOUR;
+    }
+    hours.sort();
+    businessHours.sort();
+    const answered = to - from;
+    const row: Row = {
+      ...groupRow(groups, g),
+      index_messages: total[g]!,
+      answered,
+      unanswered: total[g]! - answered,
+      median_hours: answered ? quantileSorted(hours, 0.5) : null,
+      p90_hours: answered ? quantileSorted(hours, 0.9) : null,
+      mean_hours: meanOrNull(hours),
+    };
+    settings.within.forEach((b, k) => {
+      row[`pct_within_${b.label}`] = percent(within[k]![g]!, total[g]!);
+    });
+    row.median_business_hours = answered ? quantileSorted(businessHours, 0.5) : null;
+    row.pct_within_2_business_days = percent(withinBusiness[g]!, total[g]!);
+    return row;
+  });
+}

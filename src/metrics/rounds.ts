@@ -1,0 +1,101 @@
+import { groupEntities, type Dimension } from '../model/groups.js';
+import { SENDER_CLINICIAN, SENDER_PATIENT } from '../model/store.js';
+import { MS_PER_HOUR } from '../model/zone.js';
+import type { ColumnSpec, Row } from '../output/report.js';
+import { bucketBy } from './buckets.js';
+import { groupColumns, groupRow, percent, range, type MetricContext, type MetricTable } from './context.js';
+import { meanOrNull, quantileSorted } from './quantile.js';
+
+/**
+ * Rounds (SPEC 2.4). A round is a patient run followed by a clinician run;
+ * a thread's rounds = the patient runs followed by a clinician run (a
+ * clinician run that opens a thread is not a round).
+ *
+ * Per group of threads (by the thread's attribution and category, time of
+ * its first message): threads, messages in them, mean and median rounds,
+ * pct_le_4_rounds (of all threads), the histogram rounds_0 … rounds_4,
+ * rounds_5_plus, and median_duration_hours (first to last message).
+ *
+ * @example clinician, patient, patient, clinician, patient: runs C P C P, one round.
+ */
+export function rounds(context: MetricContext, dims: Dimension[]): MetricTable {
+  return { columns: groupColumns(dims).concat(ROUNDS_COLUMNS), rows: roundsRows(context, dims), total: roundsRows(context, [])[0]! };
+}
+
+export const ROUNDS_COLUMNS: ColumnSpec[] = [
+  { name: 'threads', kind: 'count', label: 'threads' },
+  { name: 'messages', kind: 'count', label: 'messages' },
+  { name: 'mean_rounds', kind: 'number', label: 'mean\nrounds' },
+  { name: 'median_rounds', kind: 'number', label: 'median\nrounds' },
+  { name: 'pct_le_4_rounds', kind: 'percent', label: '≤ 4\nrounds' },
+  { name: 'rounds_0', kind: 'count', label: 'rounds\n= 0' },
+  { name: 'rounds_1', kind: 'count', label: 'rounds\n= 1' },
+  { name: 'rounds_2', kind: 'count', label: 'rounds\n= 2' },
+  { name: 'rounds_3', kind: 'count', label: 'rounds\n= 3' },
+  { name: 'rounds_4', kind: 'count', label: 'rounds\n= 4' },
+  { name: 'rounds_5_plus', kind: 'count', label: 'rounds\n≥ 5' },
+  { name: 'median_duration_hours', kind: 'hours', label: 'median\nduration' },
+];
+
+/** Rounds of each thread. */
+export function threadRounds(context: MetricContext): Int32Array {
+  const { store, threads } = context;
+  const out = new Int32Array(store.threadCount);
+  for (let t = 0; t < store.threadCount; t++) {
+    let previous = -1;
+    let count = 0;
+    for (let q = threads.start[t]!; q < threads.start[t + 1]!; q++) {
+      const type = store.senderType[threads.order[q]!]!;
+      if (type === SENDER_CLINICIAN && previous === SENDER_PATIENT) count++;
+      previous = type;
+    }
+    out[t] = count;
+  }
+  return out;
+}
+
+function roundsRows(context: MetricContext, dims: Dimension[]): Row[] {
+  const { store, threads } = context;
+  const threadCount = store.threadCount;
+  const groups = groupEntities(dims, 'thread', range(threadCount), context);
+  const groupCount = groups.labels.length;
+  const perThread = threadRounds(context);
+  const messages = new Int32Array(groupCount);
+  const histogram = Array.from({ length: 6 }, () => new Int32Array(groupCount));
+  const byGroup = bucketBy(groups.of, groupCount);
+  for (let t = 0; t < threadCount; t++) {
+    const g = groups.of[t]!;
+    messages[g]! += threads.start[t + 1]! - threads.start[t]!;
+    histogram[Math.min(perThread[t]!, 5)]![g]!++;
+  }
+  return groups.sorted.map((g) => {
+    const from = byGroup.start[g]!, to = byGroup.start[g + 1]!;
+    const values = new Float64Array(to - from);
+    const durations = new Float64Array(to - from);
+    for (let q = from; q < to; q++) {
+      const t = byGroup.order[q]!;
+      values[q - from] = perThread[t]!;
+      const first = threads.order[threads.start[t]!]!, last = threads.order[threads.start[t + 1]! - 1]!;
+      durations[q - from] = (store.utc[last]! - store.utc[first]!) / MS_PER_HOUR;
+    }
+    values.sort();
+    durations.sort();
+    const count = to - from;
+    const le4 = histogram.slice(0, 5).reduce((sum, h) => sum + h[g]!, 0);
+    return {
+      ...groupRow(groups, g),
+      threads: count,
+      messages: messages[g]!,
+      mean_rounds: meanOrNull(values),
+      median_rounds: count ? quantileSorted(values, 0.5) : null,
+      pct_le_4_rounds: percent(le4, count),
+      rounds_0: histogram[0]![g]!,
+      rounds_1: histogram[1]![g]!,
+      rounds_2: histogram[2]![g]!,
+      rounds_3: histogram[3]![g]!,
+      rounds_4: histogram[4]![g]!,
+      rounds_5_plus: histogram[5]![g]!,
+      median_duration_hours: count ? quantileSorted(durations, 0.5) : null,
+    };
+  });
+}

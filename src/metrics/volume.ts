@@ -1,0 +1,147 @@
+import { groupEntities, type Dimension } from '../model/groups.js';
+import { SENDER_CLINICIAN, SENDER_PATIENT } from '../model/store.js';
+import type { ColumnSpec, Row } from '../output/report.js';
+import { bucketBy, countsPerGroup, distinctPerGroup } from './buckets.js';
+import { groupColumns, groupRow, percent, range, ratio, type MetricContext, type MetricTable } from './context.js';
+import { meanOrNull, quantile } from './quantile.js';
+
+/**
+ * Volume (SPEC 2.1). Per group of messages (clinician messages by sender,
+ * patient messages by attributed clinician, category = the message's own):
+ * `clinicians` distinct senders; `messages_sent` clinician messages;
+ * `pct_of_clinician_messages` their share of all clinician messages;
+ * `mean_per_clinician`/`median_per_clinician` over the group's clinicians'
+ * counts; `patient_messages`; `patients` and `threads` distinct over all the
+ * group's messages.
+ *
+ * `--by clinician` reports instead, after `clinician_id`: role, department,
+ * care_setting, messages_sent, messages_received (patient messages whose
+ * recipient_id is the clinician; blank without recipient_id), threads,
+ * patients, active_days (local dates with a sent message),
+ * messages_per_active_day and messages_per_fte_week (sent / fte / weeks).
+ *
+ * @example two physicians sending 3 and 1 messages, all data: clinicians 2,
+ * messages_sent 4, mean_per_clinician 2, median_per_clinician 2.
+ */
+export function volume(context: MetricContext, dims: Dimension[]): MetricTable {
+  const clinicianView = dims.includes('clinician');
+  const columns = clinicianView ? clinicianColumns(dims) : groupColumns(dims).concat(VOLUME_COLUMNS);
+  return { columns, rows: volumeRows(context, dims, clinicianView), total: volumeRows(context, [], clinicianView)[0]! };
+}
+
+const count = (name: string, label: string): ColumnSpec => ({ name, kind: 'count', label });
+
+export const VOLUME_COLUMNS: ColumnSpec[] = [
+  count('clinicians', 'clinicians'),
+  count('messages_sent', 'sent'),
+  { name: 'pct_of_clinician_messages', kind: 'percent', label: 'share' },
+  { name: 'mean_per_clinician', kind: 'number', label: 'mean per\nclinician' },
+  { name: 'median_per_clinician', kind: 'number', label: 'median per\nclinician' },
+  count('patient_messages', 'patient\nmessages'),
+  count('patients', 'patients'),
+  count('threads', 'threads'),
+];
+
+function clinicianColumns(dims: Dimension[]): ColumnSpec[] {
+  const groups = groupColumns(dims);
+  const at = dims.indexOf('clinician') + 1;
+  return [
+    ...groups.slice(0, at),
+    { name: 'role', kind: 'text' },
+    { name: 'department', kind: 'text' },
+    { name: 'care_setting', kind: 'text', label: 'care setting' },
+    ...groups.slice(at),
+    count('messages_sent', 'sent'),
+    count('messages_received', 'received'),
+    count('threads', 'threads'),
+    count('patients', 'patients'),
+    count('active_days', 'active\ndays'),
+    { name: 'messages_per_active_day', kind: 'number', label: 'per active\nday' },
+    { name: 'messages_per_fte_week', kind: 'number', label: 'per FTE\nweek' },
+  ];
+}
+
+function volumeRows(context: MetricContext, dims: Dimension[], clinicianView: boolean): Row[] {
+  const { store, clinicians } = context;
+  const n = store.count;
+  const groups = groupEntities(dims, 'message', range(n), context);
+  const groupCount = groups.labels.length;
+  const sent = new Int32Array(groupCount);
+  const patientMessages = new Int32Array(groupCount);
+  const received = new Int32Array(groupCount);
+  let allSent = 0;
+  for (let i = 0; i < n; i++) {
+    const g = groups.of[i]!;
+    if (store.senderType[i] === SENDER_CLINICIAN) {
+      sent[g]!++;
+      allSent++;
+    } else {
+      patientMessages[g]!++;
+    }
+  }
+  const threads = distinctPerGroup(groups.of, bucketBy(store.thread, store.threadCount), groupCount);
+  const patients = distinctPerGroup(groups.of, bucketBy(store.patient, store.patientCount), groupCount);
+  // Clinician messages only, bucketed by sender.
+  const senderOf = Int32Array.from(store.sender, (u, i) => (store.senderType[i] === SENDER_CLINICIAN ? u : -1));
+  const perClinician = countsPerGroup(groups.of, bucketBy(senderOf, store.users.length), groupCount);
+
+  const rows: Row[] = [];
+  if (!clinicianView) {
+    for (const g of groups.sorted) {
+      const counts = perClinician[g]!;
+      rows.push({
+        ...groupRow(groups, g),
+        clinicians: counts.length,
+        messages_sent: sent[g]!,
+        pct_of_clinician_messages: percent(sent[g]!, allSent),
+        mean_per_clinician: meanOrNull(counts),
+        median_per_clinician: quantile(counts, 0.5),
+        patient_messages: patientMessages[g]!,
+        patients: patients[g]!,
+        threads: threads[g]!,
+      });
+    }
+    return rows;
+  }
+
+  // The clinician view: received messages, active days, per-FTE rates.
+  const { firstDay, lastDay } = context;
+  const dayOf = Int32Array.from(store.localDay, (d, i) => (store.senderType[i] === SENDER_CLINICIAN ? d - firstDay : -1));
+  const activeDays = distinctPerGroup(groups.of, bucketBy(dayOf, lastDay - firstDay + 1), groupCount);
+  for (let i = 0; i < n; i++) {
+    if (store.senderType[i] !== SENDER_PATIENT) continue;
+    const g = groups.of[i]!;
+    const recipient = store.recipient[i]!;
+    // A known recipient is the message's attributed clinician, so it sits in that clinician's group.
+    if (recipient >= 0 && clinicians.known[recipient] === 1 && (dims.length === 0 || groups.clinician[g] === recipient)) received[g]!++;
+  }
+  let totalFte = 0;
+  let rosterFte = false;
+  for (let u = 0; u < store.users.length; u++) {
+    if (clinicians.known[u] === 1 && !Number.isNaN(clinicians.fte[u]!)) {
+      totalFte += clinicians.fte[u]!;
+      rosterFte = true;
+    }
+  }
+  for (const g of groups.sorted) {
+    const user = groups.clinician[g]!;
+    const fte = dims.length === 0 ? (rosterFte ? totalFte : NaN) : user >= 0 ? clinicians.fte[user]! : NaN;
+    const row: Row = groupRow(groups, g);
+    if (dims.length > 0) {
+      row.role = user >= 0 ? clinicians.role[user]! : null;
+      row.department = user >= 0 ? clinicians.department[user]! : null;
+      row.care_setting = user >= 0 ? clinicians.careSetting[user]! : null;
+    }
+    Object.assign(row, {
+      messages_sent: sent[g]!,
+      messages_received: store.hasRecipient ? received[g]! : null,
+      threads: threads[g]!,
+      patients: patients[g]!,
+      active_days: activeDays[g]!,
+      messages_per_active_day: ratio(sent[g]!, activeDays[g]!),
+      messages_per_fte_week: Number.isNaN(fte) || fte === 0 ? null : sent[g]! / fte / context.weeks,
+    });
+    rows.push(row);
+  }
+  return rows;
+}

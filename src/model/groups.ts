@@ -1,0 +1,177 @@
+import { UsageError } from '../errors.js';
+import { closest } from '../input/mapping.js';
+import { CATEGORY_SYNONYMS, ROLE_SYNONYMS, UNKNOWN } from '../input/vocabulary.js';
+import type { Clinicians } from './clinicians.js';
+import type { MessageStore } from './store.js';
+import type { Threads } from './threads.js';
+import { dayNumberOf, formatDay, MS_PER_DAY, weekdayOf, WEEKDAY_NAMES } from './zone.js';
+
+/** The `--by` dimensions of SPEC 2. */
+export const DIMENSIONS = ['role', 'category', 'department', 'care_setting', 'clinician', 'month', 'week', 'weekday', 'hour'] as const;
+export type Dimension = (typeof DIMENSIONS)[number];
+export const CLINICIAN_DIMENSIONS: ReadonlySet<Dimension> = new Set(['role', 'department', 'care_setting', 'clinician']);
+
+export const UNATTRIBUTED = 'unattributed';
+
+/** Parses `--by role,category`: known names, no repeats. Empty means no grouping. */
+export function parseBy(text: string | undefined): Dimension[] {
+  if (text === undefined || text.trim() === '') return [];
+  const dims: Dimension[] = [];
+  for (const raw of text.split(',')) {
+    const name = raw.trim().toLowerCase().replace(/-/g, '_');
+    if (name === '') continue;
+    if (!(DIMENSIONS as readonly string[]).includes(name)) {
+      const guess = closest(name, DIMENSIONS);
+      throw new UsageError(`--by: unknown dimension "${raw.trim()}"${guess ? ` (did you mean ${guess}?)` : ''}; choose from ${DIMENSIONS.join(', ')}`);
+    }
+    if (dims.includes(name as Dimension)) throw new UsageError(`--by: "${name}" is given twice`);
+    dims.push(name as Dimension);
+  }
+  return dims;
+}
+
+/** The CSV column of a dimension (`clinician_id` for clinician). */
+export function groupColumn(dimension: Dimension): string {
+  return dimension === 'clinician' ? 'clinician_id' : dimension;
+}
+
+/**
+ * What is being grouped: clinician and patient `message`s (own category),
+ * `index` messages (the thread's category), or `thread`s (clinician: the
+ * thread's attribution; time: its first message).
+ */
+export type EntityKind = 'message' | 'index' | 'thread';
+
+export interface GroupContext {
+  store: MessageStore;
+  clinicians: Clinicians;
+  threads: Threads;
+  /** How clinician ids are shown (pseudonymised when asked). */
+  clinicianLabel?: (id: string) => string;
+}
+
+export interface Groups {
+  dims: Dimension[];
+  /** Group of each entity, by position in the entity list. */
+  of: Int32Array;
+  /** Labels of each group, one per dimension. */
+  labels: string[][];
+  /** Per group, the clinician (user index) when grouping by clinician, else -1. */
+  clinician: Int32Array;
+  /** Group ids in display order. */
+  sorted: number[];
+}
+
+const ROLE_ORDER = Object.keys(ROLE_SYNONYMS);
+const CATEGORY_ORDER = Object.keys(CATEGORY_SYNONYMS);
+
+function rank(dimension: Dimension, label: string): [number, string | number] {
+  if (label === UNATTRIBUTED) return [3, ''];
+  if (label === UNKNOWN) return [2, ''];
+  switch (dimension) {
+    case 'role': {
+      const i = ROLE_ORDER.indexOf(label);
+      return i >= 0 ? [0, i] : [1, label];
+    }
+    case 'category': {
+      const i = CATEGORY_ORDER.indexOf(label);
+      return i >= 0 ? [0, i] : [1, label];
+    }
+    case 'weekday':
+      return [0, WEEKDAY_NAMES.indexOf(label as (typeof WEEKDAY_NAMES)[number])];
+    case 'hour':
+      return [0, Number(label)];
+    default:
+      return [0, label];
+  }
+}
+
+function compareLabels(dimension: Dimension, a: string, b: string): number {
+  const [ga, va] = rank(dimension, a);
+  const [gb, vb] = rank(dimension, b);
+  if (ga !== gb) return ga - gb;
+  return va < vb ? -1 : va > vb ? 1 : 0;
+}
+
+/** ISO week `YYYY-Www` of a day number. */
+export function isoWeek(day: number): string {
+  const thursday = day - weekdayOf(day) + 3;
+  const year = new Date(thursday * MS_PER_DAY).getUTCFullYear();
+  const week = Math.floor((thursday - dayNumberOf(year, 1, 1)) / 7) + 1;
+  return `${year}-W${String(week).padStart(2, '0')}`;
+}
+
+/**
+ * Groups entities by the dimensions (SPEC 2 "Groups"). `entities` lists
+ * message indices (kinds message and index) or thread indices (kind thread).
+ */
+export function groupEntities(dims: Dimension[], kind: EntityKind, entities: Int32Array, context: GroupContext): Groups {
+  const { store, clinicians, threads } = context;
+  const count = entities.length;
+  if (dims.length === 0) {
+    return { dims, of: new Int32Array(count), labels: [[]], clinician: new Int32Array([-1]), sorted: [0] };
+  }
+  const showClinician = context.clinicianLabel ?? ((id: string) => id);
+  const dayLabels = new Map<string, Map<number, string>>();
+  const dayLabel = (dimension: Dimension, day: number): string => {
+    let cache = dayLabels.get(dimension);
+    if (!cache) dayLabels.set(dimension, (cache = new Map()));
+    let label = cache.get(day);
+    if (label === undefined) {
+      label = dimension === 'month' ? formatDay(day).slice(0, 7) : dimension === 'week' ? isoWeek(day) : WEEKDAY_NAMES[weekdayOf(day)]!;
+      cache.set(day, label);
+    }
+    return label;
+  };
+  const clinicianOf = (e: number) => (kind === 'thread' ? threads.threadClinician[e]! : threads.clinician[e]!);
+  const messageOf = (e: number) => (kind === 'thread' ? threads.order[threads.start[e]!]! : e);
+  const label = (dimension: Dimension, e: number): string => {
+    switch (dimension) {
+      case 'role':
+      case 'department':
+      case 'care_setting':
+      case 'clinician': {
+        const user = clinicianOf(e);
+        if (user < 0) return UNATTRIBUTED;
+        if (dimension === 'clinician') return showClinician(store.users[user]!);
+        return (dimension === 'role' ? clinicians.role : dimension === 'department' ? clinicians.department : clinicians.careSetting)[user]!;
+      }
+      case 'category': {
+        const c = kind === 'message' ? store.category[e]! : threads.threadCategory[kind === 'thread' ? e : store.thread[e]!]!;
+        return c < 0 ? UNKNOWN : store.categories[c]!;
+      }
+      case 'hour':
+        return String(Math.floor(store.localMinute[messageOf(e)]! / 60));
+      default:
+        return dayLabel(dimension, store.localDay[messageOf(e)]!);
+    }
+  };
+
+  const keys = new Map<string, number>();
+  const labels: string[][] = [];
+  const groupClinician: number[] = [];
+  const of = new Int32Array(count);
+  const clinicianDim = dims.indexOf('clinician');
+  for (let p = 0; p < count; p++) {
+    const e = entities[p]!;
+    const parts = dims.map((d) => label(d, e));
+    const key = parts.join('\u0001');
+    let g = keys.get(key);
+    if (g === undefined) {
+      g = labels.length;
+      keys.set(key, g);
+      labels.push(parts);
+      groupClinician.push(clinicianDim >= 0 ? clinicianOf(e) : -1);
+    }
+    of[p] = g;
+  }
+  const sorted = labels.map((_, g) => g);
+  sorted.sort((a, b) => {
+    for (let d = 0; d < dims.length; d++) {
+      const c = compareLabels(dims[d]!, labels[a]![d]!, labels[b]![d]!);
+      if (c !== 0) return c;
+    }
+    return 0;
+  });
+  return { dims, of, labels, clinician: Int32Array.from(groupClinician), sorted };
+}

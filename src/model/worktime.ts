@@ -1,0 +1,57 @@
+import { isWorkDay, type WorkWindow } from './calendar.js';
+import { MS_PER_DAY, MS_PER_MINUTE, type Zone } from './zone.js';
+
+/**
+ * Time inside the work window between two instants ("business time", SPEC 2.3),
+ * in O(1) per question: a running total of work time at the start of every
+ * local day in a span, plus the part of the day in question. Work hours are
+ * wall-clock times converted through the zone, so DST days count their real
+ * length.
+ */
+export class WorkClock {
+  private readonly firstDay: number;
+  /** cumulative[d] = work milliseconds from firstDay's midnight to day firstDay+d's midnight. */
+  private readonly cumulative: Float64Array;
+  /** Per day: UTC start and end of its work interval (equal when not a work day). */
+  private readonly opens: Float64Array;
+  private readonly closes: Float64Array;
+
+  constructor(
+    private readonly zone: Zone,
+    private readonly window: WorkWindow,
+    firstDay: number,
+    lastDay: number,
+  ) {
+    this.firstDay = firstDay;
+    const days = lastDay - firstDay + 1;
+    this.cumulative = new Float64Array(days + 1);
+    this.opens = new Float64Array(days);
+    this.closes = new Float64Array(days);
+    for (let d = 0; d < days; d++) {
+      const day = firstDay + d;
+      if (isWorkDay(window, day)) {
+        this.opens[d] = zone.localDayMinuteToUtc(day, window.hours.start);
+        this.closes[d] = window.hours.end >= 1440 ? zone.startOfLocalDay(day + 1) : zone.localDayMinuteToUtc(day, window.hours.end);
+      }
+      this.cumulative[d + 1] = this.cumulative[d]! + (this.closes[d]! - this.opens[d]!);
+    }
+  }
+
+  /** Work milliseconds from firstDay's start to instant t (t inside the span). */
+  private workBefore(t: number): number {
+    const day = Math.floor(this.zone.toLocalMs(t) / MS_PER_DAY) - this.firstDay;
+    const open = this.opens[day]!, close = this.closes[day]!;
+    const partial = t <= open ? 0 : t >= close ? close - open : t - open;
+    return this.cumulative[day]! + partial;
+  }
+
+  /** Work-window milliseconds between instants a ≤ b. */
+  between(a: number, b: number): number {
+    return this.workBefore(b) - this.workBefore(a);
+  }
+
+  /** The length of one work day in milliseconds (work hours, wall clock). */
+  get workDayMs(): number {
+    return (this.window.hours.end - this.window.hours.start) * MS_PER_MINUTE;
+  }
+}
