@@ -10,7 +10,8 @@ import { describe, expect, it } from 'vitest';
  *   expout  expected standard output
  *   experr  expected standard error (optional: empty when absent)
  *   expcode expected exit code (optional: 0 when absent)
- * The command runs in the case folder with a fixed "today" and no colour.
+ * The command runs in the case folder with a fixed "today", no colour and an
+ * 80-column width; folders starting with _ hold shared inputs (_inputs).
  * Set MSGWORK_UPDATE_GOLDEN=1 to rewrite the expectations, then read the diff.
  */
 const BIN = resolve('bin/msgwork');
@@ -40,7 +41,7 @@ function read(path: string, fallback = ''): string {
 }
 
 describe('golden cases', () => {
-  for (const name of readdirSync(CASES).sort()) {
+  for (const name of readdirSync(CASES).filter((n) => !n.startsWith('_')).sort()) {
     const dir = join(CASES, name);
     it(name, () => {
       const args = shellWords(readFileSync(join(dir, 'cmd'), 'utf8'));
@@ -48,7 +49,7 @@ describe('golden cases', () => {
       const run = spawnSync(process.execPath, [BIN, ...args], {
         cwd: dir,
         input: existsSync(stdinPath) ? readFileSync(stdinPath) : '',
-        env: { ...process.env, NO_COLOR: '1', MSGWORK_TODAY: '2024-06-15', TZ: 'UTC' },
+        env: { ...process.env, NO_COLOR: '1', MSGWORK_TODAY: '2024-06-15', TZ: 'UTC', COLUMNS: '80' },
         encoding: 'utf8',
       });
       if (process.env.MSGWORK_UPDATE_GOLDEN) {

@@ -92,6 +92,7 @@ export function metricContext(analysis: Analysis, settings: MetricSettings): Met
     firstDay: analysis.firstDay,
     lastDay: analysis.lastDay,
     settings,
+    memo: new Map(),
   };
 }
 

@@ -4,7 +4,7 @@ import { SENDER_CLINICIAN } from '../model/store.js';
 import { MS_PER_MINUTE, weekdayOf } from '../model/zone.js';
 import type { ColumnSpec, Row } from '../output/report.js';
 import { bucketBy, distinctPerGroup } from './buckets.js';
-import { groupColumns, groupRow, percent, ratio, type MetricContext, type MetricTable } from './context.js';
+import { groupColumns, groupRow, percent, ratio, remember, type MetricContext, type MetricTable } from './context.js';
 
 /**
  * After hours, "pajama time" (SPEC 2.2). Over clinician messages, grouped by
@@ -22,20 +22,17 @@ import { groupColumns, groupRow, percent, ratio, type MetricContext, type Metric
  * 2 min/message): sessions [19:00-19:10] = 10+2 = 12 min and [19:40] = 2 min; 14 in all.
  */
 export function afterHours(context: MetricContext, dims: Dimension[]): MetricTable {
-  return {
-    columns: groupColumns(dims).concat(AFTER_HOURS_COLUMNS),
-    rows: afterHoursRows(context, dims),
-    total: afterHoursRows(context, [])[0]!,
-  };
+  const total = remember(context, 'after-hours.total', () => afterHoursRows(context, [])[0]!);
+  return { columns: groupColumns(dims).concat(AFTER_HOURS_COLUMNS), rows: dims.length ? afterHoursRows(context, dims) : [total], total };
 }
 
 export const AFTER_HOURS_COLUMNS: ColumnSpec[] = [
   { name: 'clinicians', kind: 'count', label: 'clinicians' },
   { name: 'messages_sent', kind: 'count', label: 'sent' },
   { name: 'after_hours_messages', kind: 'count', label: 'after\nhours' },
-  { name: 'pct_after_hours', kind: 'percent', label: 'after\nhours' },
+  { name: 'pct_after_hours', kind: 'percent', label: 'after\nhours %' },
   { name: 'evening_messages', kind: 'count', label: 'evening' },
-  { name: 'pct_evening', kind: 'percent', label: 'evening' },
+  { name: 'pct_evening', kind: 'percent', label: 'evening %' },
   { name: 'after_hours_days', kind: 'count', label: 'after-hours\ndays' },
   { name: 'est_after_hours_minutes', kind: 'minutes', label: 'est. after-\nhours time' },
   { name: 'est_after_hours_minutes_per_clinician_week', kind: 'minutes', label: 'per clinician\nper week' },
@@ -43,6 +40,10 @@ export const AFTER_HOURS_COLUMNS: ColumnSpec[] = [
 
 /** Whether each message (by index) is after hours. */
 export function afterHoursFlags(context: MetricContext): Uint8Array {
+  return remember(context, 'after-hours.flags', () => computeFlags(context));
+}
+
+function computeFlags(context: MetricContext): Uint8Array {
   const { store, window } = context;
   const flags = new Uint8Array(store.count);
   for (let i = 0; i < store.count; i++) {

@@ -31,6 +31,17 @@ export interface MetricContext extends GroupContext {
   firstDay: number;
   lastDay: number;
   settings: MetricSettings;
+  /** Results shared between sections and views of one run (see `remember`). */
+  memo: Map<string, unknown>;
+}
+
+/**
+ * Computes a value once per run: the all-data rows that every `--by` view's
+ * total repeats, and intermediate arrays several sections read.
+ */
+export function remember<T>(context: MetricContext, key: string, compute: () => T): T {
+  if (!context.memo.has(key)) context.memo.set(key, compute());
+  return context.memo.get(key) as T;
 }
 
 /** One metric's figures: columns (group columns first), a row per group, the all-data row. */

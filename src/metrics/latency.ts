@@ -3,7 +3,7 @@ import { SENDER_PATIENT } from '../model/store.js';
 import { MS_PER_HOUR } from '../model/zone.js';
 import type { ColumnSpec, Row } from '../output/report.js';
 import { bucketBy } from './buckets.js';
-import { groupColumns, groupRow, percent, type MetricContext, type MetricTable, type WithinBound } from './context.js';
+import { groupColumns, groupRow, percent, remember, type MetricContext, type MetricTable, type WithinBound } from './context.js';
 import { meanOrNull, quantileSorted } from './quantile.js';
 
 /**
@@ -24,11 +24,8 @@ import { meanOrNull, quantileSorted } from './quantile.js';
  * (09:00), answered in 4 h.
  */
 export function latency(context: MetricContext, dims: Dimension[]): MetricTable {
-  return {
-    columns: groupColumns(dims).concat(latencyColumns(context.settings.within)),
-    rows: latencyRows(context, dims),
-    total: latencyRows(context, [])[0]!,
-  };
+  const total = remember(context, 'latency.total', () => latencyRows(context, [])[0]!);
+  return { columns: groupColumns(dims).concat(latencyColumns(context.settings.within)), rows: dims.length ? latencyRows(context, dims) : [total], total };
 }
 
 export function latencyColumns(within: WithinBound[]): ColumnSpec[] {
@@ -47,6 +44,10 @@ export function latencyColumns(within: WithinBound[]): ColumnSpec[] {
 
 /** The index messages (SPEC 2.3), in thread order. */
 export function indexMessages(context: MetricContext): Int32Array {
+  return remember(context, 'latency.index', () => findIndexMessages(context));
+}
+
+function findIndexMessages(context: MetricContext): Int32Array {
   const { store, threads } = context;
   const each = context.settings.latencyIndex === 'each';
   const out: number[] = [];

@@ -3,7 +3,7 @@ import { SENDER_CLINICIAN, SENDER_PATIENT } from '../model/store.js';
 import { MS_PER_HOUR } from '../model/zone.js';
 import type { ColumnSpec, Row } from '../output/report.js';
 import { bucketBy } from './buckets.js';
-import { groupColumns, groupRow, percent, range, type MetricContext, type MetricTable } from './context.js';
+import { groupColumns, groupRow, percent, range, remember, type MetricContext, type MetricTable } from './context.js';
 import { meanOrNull, quantileSorted } from './quantile.js';
 
 /**
@@ -19,7 +19,8 @@ import { meanOrNull, quantileSorted } from './quantile.js';
  * @example clinician, patient, patient, clinician, patient: runs C P C P, one round.
  */
 export function rounds(context: MetricContext, dims: Dimension[]): MetricTable {
-  return { columns: groupColumns(dims).concat(ROUNDS_COLUMNS), rows: roundsRows(context, dims), total: roundsRows(context, [])[0]! };
+  const total = remember(context, 'rounds.total', () => roundsRows(context, [])[0]!);
+  return { columns: groupColumns(dims).concat(ROUNDS_COLUMNS), rows: dims.length ? roundsRows(context, dims) : [total], total };
 }
 
 export const ROUNDS_COLUMNS: ColumnSpec[] = [
@@ -39,6 +40,10 @@ export const ROUNDS_COLUMNS: ColumnSpec[] = [
 
 /** Rounds of each thread. */
 export function threadRounds(context: MetricContext): Int32Array {
+  return remember(context, 'rounds.per-thread', () => countRounds(context));
+}
+
+function countRounds(context: MetricContext): Int32Array {
   const { store, threads } = context;
   const out = new Int32Array(store.threadCount);
   for (let t = 0; t < store.threadCount; t++) {

@@ -2,7 +2,7 @@ import { groupEntities, type Dimension } from '../model/groups.js';
 import { SENDER_CLINICIAN, SENDER_PATIENT } from '../model/store.js';
 import type { ColumnSpec, Row } from '../output/report.js';
 import { bucketBy, countsPerGroup, distinctPerGroup } from './buckets.js';
-import { groupColumns, groupRow, percent, range, ratio, type MetricContext, type MetricTable } from './context.js';
+import { groupColumns, groupRow, percent, range, ratio, remember, type MetricContext, type MetricTable } from './context.js';
 import { meanOrNull, quantile } from './quantile.js';
 
 /**
@@ -26,7 +26,8 @@ import { meanOrNull, quantile } from './quantile.js';
 export function volume(context: MetricContext, dims: Dimension[]): MetricTable {
   const clinicianView = dims.includes('clinician');
   const columns = clinicianView ? clinicianColumns(dims) : groupColumns(dims).concat(VOLUME_COLUMNS);
-  return { columns, rows: volumeRows(context, dims, clinicianView), total: volumeRows(context, [], clinicianView)[0]! };
+  const total = remember(context, `volume.total.${clinicianView}`, () => volumeRows(context, [], clinicianView)[0]!);
+  return { columns, rows: dims.length ? volumeRows(context, dims, clinicianView) : [total], total };
 }
 
 const count = (name: string, label: string): ColumnSpec => ({ name, kind: 'count', label });

@@ -49,15 +49,26 @@ export class Zone {
     const key = Math.floor(naive / MS_PER_HOUR);
     let offset = this.wallCache.get(key);
     if (offset === undefined) {
-      const start = key * MS_PER_HOUR;
-      offset = start - this.exactWallToUtc(start);
-      if (start + MS_PER_HOUR - this.exactWallToUtc(start + MS_PER_HOUR) !== offset) {
-        // A transition inside this local hour (DST gaps and overlaps): no cache.
-        return this.exactWallToUtc(naive);
-      }
-      this.wallCache.set(key, offset);
+      if (!this.fillWallDay(Math.floor(key / 24))) {
+        const start = key * MS_PER_HOUR;
+        offset = start - this.exactWallToUtc(start);
+        if (start + MS_PER_HOUR - this.exactWallToUtc(start + MS_PER_HOUR) !== offset) {
+          // A transition inside this local hour (DST gaps and overlaps): no cache.
+          return this.exactWallToUtc(naive);
+        }
+        this.wallCache.set(key, offset);
+      } else offset = this.wallCache.get(key)!;
     }
     return naive - offset;
+  }
+
+  /** Caches all 24 local hours of a day whose offset is the same at both ends (no transition). */
+  private fillWallDay(day: number): boolean {
+    const start = day * MS_PER_DAY;
+    const offset = start - this.exactWallToUtc(start);
+    if (start + MS_PER_DAY - this.exactWallToUtc(start + MS_PER_DAY) !== offset) return false;
+    for (let h = 0; h < 24; h++) this.wallCache.set(day * 24 + h, offset);
+    return true;
   }
 
   private exactWallToUtc(naive: number): number {
@@ -70,6 +81,14 @@ export class Zone {
     const key = Math.floor(utcMs / MS_PER_HOUR);
     let offset = this.utcCache.get(key);
     if (offset === undefined) {
+      // One look-up per UTC day when the day holds no transition.
+      const dayStart = Math.floor(utcMs / MS_PER_DAY) * MS_PER_DAY;
+      const dayOffset = tzOffset(this.name, new Date(dayStart));
+      if (tzOffset(this.name, new Date(dayStart + MS_PER_DAY - 1)) === dayOffset) {
+        const first = dayStart / MS_PER_HOUR;
+        for (let h = 0; h < 24; h++) this.utcCache.set(first + h, dayOffset * MS_PER_MINUTE);
+        return dayOffset * MS_PER_MINUTE;
+      }
       const start = key * MS_PER_HOUR;
       const a = tzOffset(this.name, new Date(start)) * MS_PER_MINUTE;
       const b = tzOffset(this.name, new Date(start + MS_PER_HOUR - 1)) * MS_PER_MINUTE;

@@ -21,11 +21,11 @@ export function hourChart(grid: number[][], workHours: { start: number; end: num
   for (let h = 0; h < 24; h++) {
     const inside = h * 60 >= workHours.start && (h + 1) * 60 <= workHours.end;
     const share = total === 0 ? 0 : (100 * byHour[h]!) / total;
-    lines.push(`${String(h).padStart(2, '0')}:00${inside ? ' ' : '*'} ${share.toFixed(1).padStart(5)}% ${bar(byHour[h]!, max, 50)}`);
+    lines.push(`${String(h).padStart(2, '0')}:00${inside ? ' ' : '*'} ${share.toFixed(1).padStart(5)}% ${bar(byHour[h]!, max, 50)}`.trimEnd());
   }
   const cellMax = Math.max(...grid.flat());
   lines.push('', 'By weekday and hour (darker = more; * = not a work day)');
-  lines.push(`      ${Array.from({ length: 24 }, (_, h) => (h % 3 === 0 ? String(h).padEnd(3) : '')).join('')}`);
+  lines.push(`      ${Array.from({ length: 24 }, (_, h) => (h % 3 === 0 ? String(h).padEnd(3) : '')).join('')}`.trimEnd());
   grid.forEach((row, d) => {
     const cells = row.map((v) => (v === 0 ? '·' : SHADES[Math.max(1, Math.ceil((v / cellMax) * 4))]!)).join('');
     lines.push(`${WEEKDAY_NAMES[d]}${workDays[d] ? ' ' : '*'}  ${cells}`);
