@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { afterHoursCommand } from './commands/after-hours.js';
+import { checkCommand } from './commands/check.js';
 import { generateCommand } from './commands/generate.js';
 import { latencyCommand } from './commands/latency.js';
 import { reportCommand } from './commands/report.js';
@@ -34,7 +35,7 @@ Examples:
   msgwork latency --by role --format csv samples/messages.csv > latency.csv
   msgwork validate --preset epic-clarity --roster roster.csv MYC_MESG.csv.gz`,
     );
-  for (const command of [reportCommand(), volumeCommand(), afterHoursCommand(), latencyCommand(), roundsCommand(), validateCommand(), generateCommand()]) {
+  for (const command of [reportCommand(), volumeCommand(), afterHoursCommand(), latencyCommand(), roundsCommand(), validateCommand(), checkCommand(), generateCommand()]) {
     command.exitOverride();
     command.showHelpAfterError('(run with --help for usage)');
     command.configureOutput({ outputError: (text, write) => write(`msgwork ${command.name()}: ${text.replace(/^error: /, '')}`) });

@@ -124,8 +124,11 @@ export async function readConfig(file: string): Promise<ConfigFile> {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new UsageError(`${file}: the config must be a JSON object of option names to values`);
   }
+  const original = new Map<string, string>();
   for (const [key, value] of Object.entries(data)) {
-    normalized[key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`).replace(/_/g, '-')] = value;
+    const name = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`).replace(/_/g, '-');
+    normalized[name] = value;
+    original.set(name, key);
   }
   if ('care-setting' in normalized) normalized.care_setting = normalized['care-setting'];
   const parsed = z.object(shape).partial().strict().safeParse(normalized);
@@ -136,11 +139,12 @@ export async function readConfig(file: string): Promise<ConfigFile> {
         return issue.keys
           .map((k) => {
             const close = known.find((c) => c.replace(/-/g, '') === k.replace(/-/g, '')) ?? closest(k, known);
-            return `unknown key "${k}"${close ? ` (did you mean "${close}"?)` : ''}`;
+            return `unknown key "${original.get(k) ?? k}"${close ? ` (did you mean "${close}"?)` : ''}`;
           })
           .join('; ');
       }
-      return `${issue.path.join('.')}: ${issue.message}`;
+      const [first, ...rest] = issue.path.map(String);
+      return `${[original.get(first!) ?? first, ...rest].join('.')}: ${issue.message}`;
     });
     throw new UsageError(`${file}: ${messages.join('; ')}`);
   }

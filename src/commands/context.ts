@@ -97,14 +97,13 @@ export async function prepare(command: Command, files: readonly string[]) {
   return { raw, config, settings, format };
 }
 
-/** Renders and writes a report to -o or standard output. */
-export async function emit(report: Report, format: Format, raw: RawOptions): Promise<void> {
+/** Renders a report (or writes ready text) to -o or standard output. */
+export async function emit(report: Report | null, format: Format, raw: RawOptions, text?: string): Promise<void> {
   const terminal = {
     width: Math.max(60, (process.stdout.isTTY ? process.stdout.columns : Number(process.env.COLUMNS)) || 80),
     color: process.stdout.isTTY === true && !process.env.NO_COLOR && optionString(raw, 'output') === undefined,
   };
-  const text = await render(report, format, terminal);
-  await writeOutput(text, optionString(raw, 'output'));
+  await writeOutput(report ? await render(report, format, terminal) : (text ?? ''), optionString(raw, 'output'));
 }
 
 /** `1 row`, `2 rows`. */

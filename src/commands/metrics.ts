@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { afterHours, hourWeekdayCounts } from '../metrics/after-hours.js';
-import { parseWithin, type MetricContext, type MetricSettings, type MetricTable } from '../metrics/context.js';
-import { latency } from '../metrics/latency.js';
-import { rounds } from '../metrics/rounds.js';
-import { volume } from '../metrics/volume.js';
+import { AFTER_HOURS_COLUMNS, afterHours, hourWeekdayCounts } from '../metrics/after-hours.js';
+import { groupColumns, parseWithin, type MetricContext, type MetricSettings, type MetricTable } from '../metrics/context.js';
+import { latency, latencyColumns } from '../metrics/latency.js';
+import { ROUNDS_COLUMNS, rounds } from '../metrics/rounds.js';
+import { volume, volumeColumns } from '../metrics/volume.js';
 import { parseTimeRange } from '../model/calendar.js';
 import { parseBy, type Dimension } from '../model/groups.js';
 import { buildThreads } from '../model/threads.js';
@@ -11,7 +11,7 @@ import { WorkClock } from '../model/worktime.js';
 import { formatDay } from '../model/zone.js';
 import { numberOption, optionString, type RawOptions } from '../options.js';
 import { hourChart } from '../output/chart.js';
-import type { Report, Section } from '../output/report.js';
+import type { ColumnSpec, Report, Section } from '../output/report.js';
 import { analyse, emit, headerLines, prepare, skippedSummary, type Analysis } from './context.js';
 
 /** The four sections of SPEC 2, by their command and CSV section names. */
@@ -21,6 +21,8 @@ export type SectionName = (typeof SECTION_NAMES)[number];
 interface SectionDefinition {
   title: string;
   compute: (context: MetricContext, dims: Dimension[]) => MetricTable;
+  /** The section's columns for these settings (known before any data is read). */
+  columns: (settings: MetricSettings, dims: Dimension[]) => ColumnSpec[];
   definition: (context: MetricContext) => string;
   notes?: (context: MetricContext) => string[];
 }
@@ -31,12 +33,14 @@ export const SECTIONS: Record<SectionName, SectionDefinition> = {
   volume: {
     title: 'Volume',
     compute: volume,
+    columns: (_, dims) => volumeColumns(dims),
     definition: () =>
       'Clinician messages sent, by sender; patient messages count for the clinician they are attributed to (recipient, else replier).',
   },
   'after-hours': {
     title: 'After hours ("pajama time")',
     compute: afterHours,
+    columns: (_, dims) => groupColumns(dims).concat(AFTER_HOURS_COLUMNS),
     definition: (c) =>
       `Clinician messages sent outside the work window, and in the evening band ${clock(c.settings.evening.start)}-${clock(c.settings.evening.end)} on any day.`,
     notes: (c) => [
@@ -46,12 +50,14 @@ export const SECTIONS: Record<SectionName, SectionDefinition> = {
   latency: {
     title: 'Response latency',
     compute: latency,
+    columns: (settings, dims) => groupColumns(dims).concat(latencyColumns(settings.within)),
     definition: (c) =>
       `Hours from a patient's ${c.settings.latencyIndex === 'each' ? 'message' : 'first message in a run'} to the first clinician reply in the thread; unanswered messages count as not within any bound.`,
   },
   rounds: {
     title: 'Thread rounds',
     compute: rounds,
+    columns: (_, dims) => groupColumns(dims).concat(ROUNDS_COLUMNS),
     definition: () => 'Rounds per thread: patient messages followed by a clinician reply; a thread opened by a clinician does not count that opening.',
   },
 };

@@ -1,7 +1,7 @@
 import { InputError } from '../errors.js';
 import type { DayRange } from '../model/calendar.js';
 import { Column, Interner, SENDER_CLINICIAN, SENDER_PATIENT, type MessageStore } from '../model/store.js';
-import { MS_PER_DAY, MS_PER_MINUTE, type Zone } from '../model/zone.js';
+import { formatDay, MS_PER_DAY, MS_PER_MINUTE, type Zone } from '../model/zone.js';
 import { CsvError, CsvReader, type CsvRecord } from './csv.js';
 import { resolveColumns, type ColumnMap, type Field, type Preset } from './mapping.js';
 import { delimiterForName, readText, type InputSource } from './source.js';
@@ -265,7 +265,7 @@ export async function loadMessages(options: LoadOptions): Promise<Loaded> {
         ? 'the input has a header but no rows'
         : report.rowsSkipped === report.rowsRead
           ? `all ${report.rowsRead} rows were skipped (${[...report.skipped].map(([r, n]) => `${r}: ${n}`).join(', ')})`
-          : `none of the ${report.rowsRead} rows is a patient or clinician message${range ? ' inside the chosen dates' : ''}`;
+          : `none of the ${report.rowsRead} rows is a patient or clinician message${range ? ` dated ${describeRange(range)}` : ''}`;
     const lines = [`no usable rows in ${options.sources.map((s) => s.name).join(', ')}: ${why}`, ...report.errors.slice(0, 5).map((e) => `  ${e}`)];
     throw new InputError(lines.join('\n'));
   }
@@ -343,4 +343,10 @@ function buildThreads(
     }
   }
   return { thread, count };
+}
+
+function describeRange(range: DayRange): string {
+  if (!Number.isFinite(range.since)) return `up to ${formatDay(range.until)}`;
+  if (!Number.isFinite(range.until)) return `from ${formatDay(range.since)} on`;
+  return `${formatDay(range.since)} to ${formatDay(range.until)}`;
 }

@@ -25,12 +25,17 @@ import { meanOrNull, quantile } from './quantile.js';
  */
 export function volume(context: MetricContext, dims: Dimension[]): MetricTable {
   const clinicianView = dims.includes('clinician');
-  const columns = clinicianView ? clinicianColumns(dims) : groupColumns(dims).concat(VOLUME_COLUMNS);
+  const columns = volumeColumns(dims);
   const total = remember(context, `volume.total.${clinicianView}`, () => volumeRows(context, [], clinicianView)[0]!);
   return { columns, rows: dims.length ? volumeRows(context, dims, clinicianView) : [total], total };
 }
 
 const count = (name: string, label: string): ColumnSpec => ({ name, kind: 'count', label });
+
+/** The columns of the volume table: the per-clinician view with `--by clinician`. */
+export function volumeColumns(dims: Dimension[]): ColumnSpec[] {
+  return dims.includes('clinician') ? clinicianColumns(dims) : groupColumns(dims).concat(VOLUME_COLUMNS);
+}
 
 export const VOLUME_COLUMNS: ColumnSpec[] = [
   count('clinicians', 'clinicians'),
