@@ -12,7 +12,7 @@ import { machineTimeZone, Zone } from './model/zone.js';
  * groups they take, the config file (`--config`) may hold any of them, and
  * flags given on the command line override the config file.
  */
-export type OptionGroup = 'input' | 'window' | 'metrics' | 'output' | 'privacy' | 'check' | 'generate';
+export type OptionGroup = 'input' | 'window' | 'metrics' | 'output' | 'pseudonym' | 'privacy' | 'check' | 'generate';
 type Kind = 'string' | 'boolean' | 'number' | 'list';
 
 interface OptionDef {
@@ -50,7 +50,7 @@ export const OPTIONS: readonly OptionDef[] = [
   { flags: '--format <format>', description: 'table, csv, json, markdown or html (default: table on a terminal, csv otherwise)', group: 'output', kind: 'string', choices: FORMATS },
   { flags: '-o, --output <file>', description: 'write to this file (atomically) instead of standard output', group: 'output', kind: 'string' },
   { flags: '--quiet', description: 'print only results and errors', group: 'output', kind: 'boolean' },
-  { flags: '--pseudonymize <key>', description: 'replace clinician ids in outputs with a keyed hash', group: 'privacy', kind: 'string' },
+  { flags: '--pseudonymize <key>', description: 'replace clinician ids in outputs with a keyed hash', group: 'pseudonym', kind: 'string' },
   { flags: '--min-cell <n>', description: 'suppress counts below n and figures derived from them', group: 'privacy', kind: 'number' },
   { flags: '--rule <rule>', description: "threshold rule 'SECTION.COLUMN OP NUMBER' (repeatable)", group: 'check', kind: 'list' },
 ];

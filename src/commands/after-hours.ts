@@ -17,7 +17,7 @@ export function afterHoursCommand(): Command {
     .summary('after-hours ("pajama time") messages and estimated time')
     .argument('[files...]', 'message exports (CSV, TSV, .gz); - or none for standard input')
     .addHelpText('after', HELP);
-  addOptions(command, ['input', 'window', 'metrics', 'output', 'privacy']);
+  addOptions(command, ['input', 'window', 'metrics', 'output', 'pseudonym', 'privacy']);
   command.action((files: string[], _options: unknown, self: Command) => runMetrics(self, files, ['after-hours']));
   return command;
 }

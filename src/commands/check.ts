@@ -6,7 +6,7 @@ import { addOptions, optionString, outputFormat } from '../options.js';
 import { exactNumber } from '../output/cells.js';
 import type { Report } from '../output/report.js';
 import { analyse, emit, prepare } from './context.js';
-import { metricContext, metricSettings, section, SECTION_NAMES, SECTIONS, type SectionName } from './metrics.js';
+import { metricContext, metricSettings, privacySettings, section, SECTION_NAMES, SECTIONS, type SectionName } from './metrics.js';
 
 const HELP = `
 Evaluates threshold rules on the figures, for scheduled jobs. A rule is
@@ -79,7 +79,7 @@ export function checkCommand(): Command {
     .summary('threshold rules for scheduled jobs (exit 3 on failure)')
     .argument('[files...]', 'message exports (CSV, TSV, .gz); - or none for standard input')
     .addHelpText('after', HELP);
-  addOptions(command, ['input', 'window', 'metrics', 'output', 'check']);
+  addOptions(command, ['input', 'window', 'metrics', 'output', 'pseudonym', 'privacy', 'check']);
   command.action(async (files: string[], _options: unknown, self: Command) => {
     const { raw, settings } = await prepare(self, files);
     // PASS/FAIL lines unless a format is asked for: they are what a cron mail or CI log should show.
@@ -95,7 +95,7 @@ export function checkCommand(): Command {
     const rules = texts.map((t) => parseRule(t, columns));
 
     const analysis = await analyse(settings);
-    const context = metricContext(analysis, metric);
+    const context = metricContext(analysis, metric, privacySettings(raw));
     const results: Record<string, string | number | null>[] = [];
     let failed = 0;
     for (const rule of rules) {

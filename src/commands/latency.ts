@@ -17,7 +17,7 @@ export function latencyCommand(): Command {
     .summary('how fast patients get an answer')
     .argument('[files...]', 'message exports (CSV, TSV, .gz); - or none for standard input')
     .addHelpText('after', HELP);
-  addOptions(command, ['input', 'window', 'metrics', 'output', 'privacy']);
+  addOptions(command, ['input', 'window', 'metrics', 'output', 'pseudonym', 'privacy']);
   command.action((files: string[], _options: unknown, self: Command) => runMetrics(self, files, ['latency']));
   return command;
 }

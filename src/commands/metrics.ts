@@ -11,6 +11,8 @@ import { WorkClock } from '../model/worktime.js';
 import { formatDay } from '../model/zone.js';
 import { numberOption, optionString, type RawOptions } from '../options.js';
 import { hourChart } from '../output/chart.js';
+import { pseudonym, suppressSmallCells } from '../output/privacy.js';
+import { UsageError } from '../errors.js';
 import type { ColumnSpec, Report, Section } from '../output/report.js';
 import { analyse, emit, headerLines, prepare, skippedSummary, type Analysis } from './context.js';
 
@@ -83,13 +85,28 @@ export function analysisWindow(analysis: Analysis): { since: number; until: numb
   };
 }
 
+/** Privacy options of SPEC 4. */
+export interface PrivacySettings {
+  pseudonymize?: string | undefined;
+  minCell?: number | undefined;
+}
+
+export function privacySettings(raw: RawOptions): PrivacySettings {
+  const key = optionString(raw, 'pseudonymize');
+  if (key !== undefined && key.length < 8) throw new UsageError('--pseudonymize: use a key of at least 8 characters (a short key is easy to guess)');
+  return { pseudonymize: key, minCell: numberOption(raw, 'minCell', '--min-cell', { min: 1, integer: true }) };
+}
+
 /** Threads, attribution and the work clock over the analysed messages. */
-export function metricContext(analysis: Analysis, settings: MetricSettings): MetricContext {
+export function metricContext(analysis: Analysis, settings: MetricSettings, privacy: PrivacySettings = {}): MetricContext {
   const { store, clinicians } = analysis;
   const window = analysisWindow(analysis);
+  const key = privacy.pseudonymize;
   return {
     store,
     clinicians,
+    ...(key ? { clinicianLabel: (id: string) => pseudonym(id, key) } : {}),
+    minCell: privacy.minCell,
     threads: buildThreads(store, clinicians),
     zone: analysis.settings.zone,
     window: analysis.window,
@@ -102,12 +119,12 @@ export function metricContext(analysis: Analysis, settings: MetricSettings): Met
   };
 }
 
-/** One section of the report for the given dimensions. */
+/** One section of the report for the given dimensions (small cells suppressed with --min-cell). */
 export function section(context: MetricContext, name: SectionName, dims: Dimension[], withChart: boolean): Section {
   const definition = SECTIONS[name];
   const table = definition.compute(context, dims);
   const by = dims.length ? ` by ${dims.join(' × ')}` : '';
-  return {
+  const built: Section = {
     name: dims.length ? `${name}.by_${dims.join('_')}` : name,
     title: `${definition.title}${by}`,
     definition: definition.definition(context),
@@ -117,10 +134,15 @@ export function section(context: MetricContext, name: SectionName, dims: Dimensi
     notes: definition.notes?.(context) ?? [],
     ...(withChart ? { chart: hourChart(hourWeekdayCounts(context), context.window.hours, context.window.days) } : {}),
   };
+  if (context.minCell === undefined) return built;
+  return suppressSmallCells(
+    { ...built, notes: [...(built.notes ?? []), `Counts below ${context.minCell}, and figures derived from them, are suppressed (--min-cell ${context.minCell}).`] },
+    context.minCell,
+  );
 }
 
 /** The run's settings, for JSON and the report header. */
-function settingsOf(analysis: Analysis, settings: MetricSettings, dims: Dimension[]): Record<string, unknown> {
+function settingsOf(analysis: Analysis, settings: MetricSettings, dims: Dimension[], privacy: PrivacySettings): Record<string, unknown> {
   const window = analysisWindow(analysis);
   const s = analysis.settings;
   return {
@@ -148,6 +170,9 @@ function settingsOf(analysis: Analysis, settings: MetricSettings, dims: Dimensio
       outside_window: analysis.report.outsideRange,
     },
     threads: analysis.store.threadCount,
+    pseudonymized: privacy.pseudonymize !== undefined,
+    min_cell: privacy.minCell ?? null,
+    ...(privacy.minCell !== undefined ? { suppression: `counts below ${privacy.minCell}, and figures derived from them, are blank` } : {}),
   };
 }
 
@@ -159,8 +184,9 @@ export async function runMetrics(command: Command, files: string[], names: reado
   const { raw, settings, format } = await prepare(command, files);
   const dims = parseBy(optionString(raw, 'by'));
   const metric = metricSettings(raw);
+  const privacy = privacySettings(raw);
   const analysis = await analyse(settings);
-  const context = metricContext(analysis, metric);
+  const context = metricContext(analysis, metric, privacy);
   const views: Dimension[][] = dims.length > 0 ? [dims] : names.length > 1 ? [[], ['role'], ['category']] : [[]];
   const sections: Section[] = [];
   for (const name of names) {
@@ -168,7 +194,7 @@ export async function runMetrics(command: Command, files: string[], names: reado
   }
   const report: Report = {
     title: names.length > 1 ? 'msgwork report: clinician messaging workload' : `msgwork ${names[0]}`,
-    settings: settingsOf(analysis, metric, dims),
+    settings: settingsOf(analysis, metric, dims, privacy),
     header: [...headerLines(analysis), ...skippedSummary(analysis.report).slice(0, 1)],
     sections,
   };

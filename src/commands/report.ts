@@ -18,7 +18,7 @@ export function reportCommand(): Command {
     .summary('every section, overall, by role and by category')
     .argument('[files...]', 'message exports (CSV, TSV, .gz); - or none for standard input')
     .addHelpText('after', HELP);
-  addOptions(command, ['input', 'window', 'metrics', 'output', 'privacy']);
+  addOptions(command, ['input', 'window', 'metrics', 'output', 'pseudonym', 'privacy']);
   command.action((files: string[], _options: unknown, self: Command) => runMetrics(self, files, SECTION_NAMES));
   return command;
 }

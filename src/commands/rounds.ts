@@ -15,7 +15,7 @@ export function roundsCommand(): Command {
     .summary('back-and-forth rounds per thread')
     .argument('[files...]', 'message exports (CSV, TSV, .gz); - or none for standard input')
     .addHelpText('after', HELP);
-  addOptions(command, ['input', 'window', 'metrics', 'output', 'privacy']);
+  addOptions(command, ['input', 'window', 'metrics', 'output', 'pseudonym', 'privacy']);
   command.action((files: string[], _options: unknown, self: Command) => runMetrics(self, files, ['rounds']));
   return command;
 }

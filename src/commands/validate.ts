@@ -4,7 +4,9 @@ import { SENDER_CLINICIAN, SENDER_PATIENT } from '../model/store.js';
 import { formatDay } from '../model/zone.js';
 import { addOptions } from '../options.js';
 import type { Report, Row, Section } from '../output/report.js';
+import { pseudonym } from '../output/privacy.js';
 import { analyse, emit, headerLines, prepare, type Analysis } from './context.js';
+import { privacySettings } from './metrics.js';
 
 const HELP = `
 Checks an export without computing metrics: how many rows were read, used
@@ -24,11 +26,12 @@ export function validateCommand(): Command {
     .description('Data-quality report of a message export: rows used and skipped, coverage, vocabularies.')
     .argument('[files...]', 'message exports (CSV, TSV, .gz); - or none for standard input')
     .addHelpText('after', HELP);
-  addOptions(command, ['input', 'window', 'output']);
+  addOptions(command, ['input', 'window', 'output', 'pseudonym']);
   command.action(async (files: string[], _options: unknown, self: Command) => {
     const { raw, settings, format } = await prepare(self, files);
     const analysis = await analyse(settings, { warnSkipped: false });
-    await emit(qualityReport(analysis), format, raw);
+    const key = privacySettings(raw).pseudonymize;
+    await emit(qualityReport(analysis, key ? (id) => pseudonym(id, key) : (id) => id), format, raw);
   });
   return command;
 }
@@ -37,7 +40,7 @@ const count = (name: string, label?: string) => ({ name, kind: 'count' as const,
 const group = (name: string) => ({ name, kind: 'group' as const });
 
 /** The data-quality report as sections. */
-export function qualityReport(analysis: Analysis): Report {
+export function qualityReport(analysis: Analysis, clinicianLabel: (id: string) => string): Report {
   const { store, report, clinicians } = analysis;
   const sections: Section[] = [];
 
@@ -108,7 +111,7 @@ export function qualityReport(analysis: Analysis): Report {
     entry.clinicians++;
     entry.messages += sent[user]!;
     roles.set(role, entry);
-    if (role === UNKNOWN) withoutRole.push({ clinician_id: store.users[user]!, messages_sent: sent[user]! });
+    if (role === UNKNOWN) withoutRole.push({ clinician_id: clinicianLabel(store.users[user]!), messages_sent: sent[user]! });
   }
   const recognised = (value: string, table: Record<string, unknown>) => (value === UNKNOWN ? 'empty' : value in table ? 'yes' : 'no');
   sections.push({

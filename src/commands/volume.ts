@@ -17,7 +17,7 @@ export function volumeCommand(): Command {
     .summary('messages per clinician, role, category…')
     .argument('[files...]', 'message exports (CSV, TSV, .gz); - or none for standard input')
     .addHelpText('after', HELP);
-  addOptions(command, ['input', 'window', 'metrics', 'output', 'privacy']);
+  addOptions(command, ['input', 'window', 'metrics', 'output', 'pseudonym', 'privacy']);
   command.action((files: string[], _options: unknown, self: Command) => runMetrics(self, files, ['volume']));
   return command;
 }

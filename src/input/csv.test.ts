@@ -123,10 +123,15 @@ describe('CsvReader beyond RFC 4180', () => {
     expect(got.records[2]).toEqual(['2', '3']);
   });
 
-  it('reports an unterminated quote at the end as one malformed record on its first line', () => {
-    const got = read('a,b\n1,2\n"open,3\nmore\n');
+  it('reports an unterminated quote on the last line as one malformed record', () => {
+    const got = read('a,b\n1,2\n"open,3\n');
     expect(got.malformed.at(-1)).toBe('unterminated quoted field');
     expect(got.lines.at(-1)).toBe(3);
+  });
+
+  it('refuses an unterminated quote that swallows the lines after it, naming its line', () => {
+    expect(() => read('a,b\n1,2\n"open,3\n4,5\n6,7\n')).toThrow(CsvError);
+    expect(() => read('a,b\n1,2\n"open,3\n4,5\n6,7\n')).toThrow(/never closed .* the 3 lines from here/);
   });
 
   it('treats a lone CR as a line end', () => {

@@ -122,7 +122,12 @@ export class CsvReader {
             const close = s.indexOf('"', search);
             if (close < 0 || (close + 1 >= n && !final)) {
               if (final) {
-                // Unterminated quote at end of input: the rest is one broken record.
+                // Unterminated quote at end of input. Across line breaks it swallowed
+                // the rows after it: refuse rather than lose them silently.
+                const swallowed = countLineBreaks(s, fieldStart, n) - (/[\r\n]$/.test(s) ? 1 : 0);
+                if (swallowed > 0 || n - fieldStart > maxField) {
+                  throw new CsvError(`a quoted field is never closed (unbalanced quote?); the ${swallowed + 1} lines from here could not be read`, recordLine);
+                }
                 line += countLineBreaks(s, fieldStart, n);
                 record.count = count + 1;
                 record.line = recordLine;
@@ -133,7 +138,7 @@ export class CsvReader {
                 break records;
               }
               if (n - fieldStart > maxField) {
-                throw new CsvError(`quoted field longer than ${maxField} characters (unbalanced quote?)`, recordLine);
+                throw new CsvError(`quoted field longer than ${maxField} characters (unbalanced quote?); the file cannot be read past this line`, recordLine);
               }
               pos = recordStart;
               line = recordLine;
@@ -177,7 +182,7 @@ export class CsvReader {
           }
           if (e >= n && !final) {
             if (e - fieldStart > maxField) {
-              throw new CsvError(`field longer than ${maxField} characters`, recordLine);
+              throw new CsvError(`field longer than ${maxField} characters; the file cannot be read past this line`, recordLine);
             }
             pos = recordStart;
             line = recordLine;
@@ -187,7 +192,7 @@ export class CsvReader {
           pos = e;
         }
         if (pos - fieldStart > maxField) {
-          throw new CsvError(`field longer than ${maxField} characters`, recordLine);
+          throw new CsvError(`field longer than ${maxField} characters; the file cannot be read past this line`, recordLine);
         }
         fields[count] = value;
         count++;
@@ -224,7 +229,7 @@ export class CsvReader {
     this.buffer = pos >= n ? '' : s.slice(pos);
     this.line = line;
     if (this.buffer.length > 4 * maxField) {
-      throw new CsvError(`record longer than ${4 * maxField} characters without an end of line`, line);
+      throw new CsvError(`record longer than ${4 * maxField} characters without an end of line; the file cannot be read past this line`, line);
     }
   }
 }

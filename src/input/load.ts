@@ -249,7 +249,7 @@ export async function loadMessages(options: LoadOptions): Promise<Loaded> {
       }
       reader?.end(onRecord);
     } catch (error) {
-      if (error instanceof CsvError) throw new InputError(`${source.name}:${error.line}: ${error.message}; the file cannot be read past this point`);
+      if (error instanceof CsvError) throw new InputError(`${source.name}:${error.line}: ${error.message}`);
       throw error;
     }
     if (reader === null) throw new InputError(`${source.name}: the file is empty (expected a header row and messages)`);

@@ -30,12 +30,12 @@ export const AFTER_HOURS_COLUMNS: ColumnSpec[] = [
   { name: 'clinicians', kind: 'count', label: 'clinicians' },
   { name: 'messages_sent', kind: 'count', label: 'sent' },
   { name: 'after_hours_messages', kind: 'count', label: 'after\nhours' },
-  { name: 'pct_after_hours', kind: 'percent', label: 'after\nhours %' },
+  { name: 'pct_after_hours', kind: 'percent', label: 'after\nhours %', basis: ['after_hours_messages', 'messages_sent'] },
   { name: 'evening_messages', kind: 'count', label: 'evening' },
-  { name: 'pct_evening', kind: 'percent', label: 'evening %' },
+  { name: 'pct_evening', kind: 'percent', label: 'evening %', basis: ['evening_messages', 'messages_sent'] },
   { name: 'after_hours_days', kind: 'count', label: 'after-hours\ndays' },
-  { name: 'est_after_hours_minutes', kind: 'minutes', label: 'est. after-\nhours time' },
-  { name: 'est_after_hours_minutes_per_clinician_week', kind: 'minutes', label: 'per clinician\nper week' },
+  { name: 'est_after_hours_minutes', kind: 'minutes', label: 'est. after-\nhours time', basis: ['after_hours_messages'] },
+  { name: 'est_after_hours_minutes_per_clinician_week', kind: 'minutes', label: 'per clinician\nper week', basis: ['after_hours_messages', 'clinicians'] },
 ];
 
 /** Whether each message (by index) is after hours. */

@@ -31,6 +31,8 @@ export interface MetricContext extends GroupContext {
   firstDay: number;
   lastDay: number;
   settings: MetricSettings;
+  /** --min-cell: counts below it (and figures derived from them) are suppressed. */
+  minCell?: number | undefined;
   /** Results shared between sections and views of one run (see `remember`). */
   memo: Map<string, unknown>;
 }

@@ -33,12 +33,12 @@ export function latencyColumns(within: WithinBound[]): ColumnSpec[] {
     { name: 'index_messages', kind: 'count', label: 'index\nmessages' },
     { name: 'answered', kind: 'count', label: 'answered' },
     { name: 'unanswered', kind: 'count', label: 'unanswered' },
-    { name: 'median_hours', kind: 'hours', label: 'median' },
-    { name: 'p90_hours', kind: 'hours', label: 'p90' },
-    { name: 'mean_hours', kind: 'hours', label: 'mean' },
-    ...within.map((b) => ({ name: `pct_within_${b.label}`, kind: 'percent' as const, label: `within\n${b.label}` })),
-    { name: 'median_business_hours', kind: 'hours', label: 'median\nbusiness' },
-    { name: 'pct_within_2_business_days', kind: 'percent', label: 'within 2\nbusiness days' },
+    { name: 'median_hours', kind: 'hours', label: 'median', basis: ['answered'] },
+    { name: 'p90_hours', kind: 'hours', label: 'p90', basis: ['answered'] },
+    { name: 'mean_hours', kind: 'hours', label: 'mean', basis: ['answered'] },
+    ...within.map((b) => ({ name: `pct_within_${b.label}`, kind: 'percent' as const, label: `within\n${b.label}`, basis: ['index_messages', 'answered'] })),
+    { name: 'median_business_hours', kind: 'hours', label: 'median\nbusiness', basis: ['answered'] },
+    { name: 'pct_within_2_business_days', kind: 'percent', label: 'within 2\nbusiness days', basis: ['index_messages', 'answered'] },
   ];
 }
 

@@ -26,16 +26,16 @@ export function rounds(context: MetricContext, dims: Dimension[]): MetricTable {
 export const ROUNDS_COLUMNS: ColumnSpec[] = [
   { name: 'threads', kind: 'count', label: 'threads' },
   { name: 'messages', kind: 'count', label: 'messages' },
-  { name: 'mean_rounds', kind: 'number', label: 'mean\nrounds' },
-  { name: 'median_rounds', kind: 'number', label: 'median\nrounds' },
-  { name: 'pct_le_4_rounds', kind: 'percent', label: '≤ 4\nrounds' },
+  { name: 'mean_rounds', kind: 'number', label: 'mean\nrounds', basis: ['threads'] },
+  { name: 'median_rounds', kind: 'number', label: 'median\nrounds', basis: ['threads'] },
+  { name: 'pct_le_4_rounds', kind: 'percent', label: '≤ 4\nrounds', basis: ['threads'] },
   { name: 'rounds_0', kind: 'count', label: 'rounds\n= 0' },
   { name: 'rounds_1', kind: 'count', label: 'rounds\n= 1' },
   { name: 'rounds_2', kind: 'count', label: 'rounds\n= 2' },
   { name: 'rounds_3', kind: 'count', label: 'rounds\n= 3' },
   { name: 'rounds_4', kind: 'count', label: 'rounds\n= 4' },
   { name: 'rounds_5_plus', kind: 'count', label: 'rounds\n≥ 5' },
-  { name: 'median_duration_hours', kind: 'hours', label: 'median\nduration' },
+  { name: 'median_duration_hours', kind: 'hours', label: 'median\nduration', basis: ['threads'] },
 ];
 
 /** Rounds of each thread. */

@@ -40,9 +40,9 @@ export function volumeColumns(dims: Dimension[]): ColumnSpec[] {
 export const VOLUME_COLUMNS: ColumnSpec[] = [
   count('clinicians', 'clinicians'),
   count('messages_sent', 'sent'),
-  { name: 'pct_of_clinician_messages', kind: 'percent', label: 'share' },
-  { name: 'mean_per_clinician', kind: 'number', label: 'mean per\nclinician' },
-  { name: 'median_per_clinician', kind: 'number', label: 'median per\nclinician' },
+  { name: 'pct_of_clinician_messages', kind: 'percent', label: 'share', basis: ['messages_sent'] },
+  { name: 'mean_per_clinician', kind: 'number', label: 'mean per\nclinician', basis: ['messages_sent', 'clinicians'] },
+  { name: 'median_per_clinician', kind: 'number', label: 'median per\nclinician', basis: ['messages_sent', 'clinicians'] },
   count('patient_messages', 'patient\nmessages'),
   count('patients', 'patients'),
   count('threads', 'threads'),
@@ -62,8 +62,8 @@ function clinicianColumns(dims: Dimension[]): ColumnSpec[] {
     count('threads', 'threads'),
     count('patients', 'patients'),
     count('active_days', 'active\ndays'),
-    { name: 'messages_per_active_day', kind: 'number', label: 'per active\nday' },
-    { name: 'messages_per_fte_week', kind: 'number', label: 'per FTE\nweek' },
+    { name: 'messages_per_active_day', kind: 'number', label: 'per active\nday', basis: ['messages_sent', 'active_days'] },
+    { name: 'messages_per_fte_week', kind: 'number', label: 'per FTE\nweek', basis: ['messages_sent'] },
   ];
 }
 

@@ -1,4 +1,4 @@
-import type { Cell, ColumnKind } from './report.js';
+import type { Cell, ColumnKind, ColumnSpec, Row, Section } from './report.js';
 
 /**
  * Cells a spreadsheet would run as a formula start with = + - @ tab or CR
@@ -33,6 +33,12 @@ export function readableCell(value: Cell, kind: ColumnKind): string {
     default:
       return Number.isInteger(value) ? integer.format(value) : twoDecimals.format(value);
   }
+}
+
+/** A cell for reading (tables, markdown, HTML): `<N` where --min-cell suppressed it. */
+export function cellText(section: Section, row: Row, column: ColumnSpec): string {
+  if (section.suppressed?.cells.get(row)?.has(column.name)) return `<${section.suppressed.minCell}`;
+  return readableCell(row[column.name] ?? null, column.kind);
 }
 
 /** The unit a table heading carries for a column kind (percentages carry % in the cell). */

@@ -1,4 +1,4 @@
-import { readableCell, unitOf } from './cells.js';
+import { cellText, unitOf } from './cells.js';
 import type { Report } from './report.js';
 
 function escapeHtml(text: string): string {
@@ -29,7 +29,7 @@ export function renderHtml(report: Report): string {
       const isTotal = section.total !== undefined && section.rows.length > 1 && i === rows.length - 1;
       parts.push(isTotal ? '<tr class="total">' : '<tr>');
       section.columns.forEach((c, j) => {
-        const text = isTotal && c.kind === 'group' ? (j === 0 ? 'total' : '') : readableCell(row[c.name] ?? null, c.kind);
+        const text = isTotal && c.kind === 'group' ? (j === 0 ? 'total' : '') : cellText(section, row, c);
         parts.push(`<td${c.kind === 'group' || c.kind === 'text' ? '' : ' class="n"'}>${escapeHtml(text)}</td>`);
       });
       parts.push('</tr>');

@@ -1,4 +1,4 @@
-import { neutralizeFormula, readableCell, unitOf } from './cells.js';
+import { cellText, neutralizeFormula, unitOf } from './cells.js';
 import type { Report } from './report.js';
 
 function escapeCell(text: string): string {
@@ -19,7 +19,7 @@ export function renderMarkdown(report: Report): string {
     rows.forEach((row, i) => {
       const isTotal = section.total !== undefined && section.rows.length > 1 && i === rows.length - 1;
       const cells = columns.map((c, j) => {
-        const text = escapeCell(readableCell(row[c.name] ?? null, c.kind));
+        const text = escapeCell(cellText(section, row, c));
         return isTotal ? (j === 0 ? '**total**' : text === '' ? '' : `**${text}**`) : text;
       });
       out.push(`| ${cells.join(' | ')} |`);

@@ -17,6 +17,11 @@ export interface ColumnSpec {
   kind: ColumnKind;
   /** Short table heading (units added by the table writer); defaults to the name. */
   label?: string;
+  /**
+   * The count columns this figure is derived from: with --min-cell it is
+   * suppressed when any of them is below the bound. A count column is its own basis.
+   */
+  basis?: string[];
 }
 
 export interface Section {
@@ -32,6 +37,8 @@ export interface Section {
   total?: Row;
   /** Notes printed under the section (estimates, suppression). */
   notes?: string[];
+  /** Cells suppressed by --min-cell (blank in CSV/JSON, `<N` in tables). */
+  suppressed?: { minCell: number; cells: Map<Row, Set<string>> };
   /** Extra text drawn in the table format only (e.g. a chart). */
   chart?: string;
   /** Lines shown as they are under the table (tables, markdown, HTML), e.g. the first errors. */

@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import { readableCell, unitOf } from './cells.js';
+import { cellText, readableCell, unitOf } from './cells.js';
 import type { ColumnSpec, Report, Row, Section } from './report.js';
 
 export interface TableOptions {
@@ -67,7 +67,7 @@ function renderSection(section: Section, options: TableOptions): string {
     // One all-data row: a measure/value list reads better than a wide row.
     const table = new Table({ head: ['measure', 'value'], style: { head: [], border: [], compact: true }, colAligns: ['left', 'right'] });
     const row = section.rows[0]!;
-    for (const c of section.columns) table.push([heading(c).replace(/\n/g, ' ').replace(/- /g, '-'), readableCell(row[c.name] ?? null, c.kind)]);
+    for (const c of section.columns) table.push([heading(c).replace(/\n/g, ' ').replace(/- /g, '-'), cellText(section, row, c)]);
     out.push(table.toString());
   } else {
     for (const columns of chunkColumns(section.columns, rows, options.width)) {
@@ -81,7 +81,7 @@ function renderSection(section: Section, options: TableOptions): string {
         table.push(
           columns.map((c, j) => {
             if (isTotal && c.kind === 'group') return j === 0 ? 'total' : '';
-            return readableCell(row[c.name] ?? null, c.kind);
+            return cellText(section, row, c);
           }),
         );
       });
