@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { random } from '../generate/synthetic.js';
-import { CsvError, CsvReader } from './csv.js';
+import { CsvError, CsvReader, type CsvRecord } from './csv.js';
 
 interface Parsed {
   records: string[][];
@@ -9,21 +9,24 @@ interface Parsed {
   malformed: (string | null)[];
 }
 
-/** Runs the reader over `text` split into chunks at the given positions. */
+const encoder = new TextEncoder();
+
+/** Runs the reader over `text` as UTF-8 bytes split into chunks at the given byte positions. */
 function read(text: string, cuts: number[] = [], delimiter = ','): Parsed {
+  const bytes = encoder.encode(text);
   const reader = new CsvReader(delimiter, 1000);
   const out: Parsed = { records: [], lines: [], malformed: [] };
-  const onRecord = (r: { fields: string[]; count: number; line: number; malformed: string | null }) => {
-    out.records.push(r.fields.slice(0, r.count));
+  const onRecord = (r: CsvRecord) => {
+    out.records.push(r.malformed === 'unterminated quoted field' ? [] : r.texts());
     out.lines.push(r.line);
     out.malformed.push(r.malformed);
   };
   let at = 0;
   for (const cut of [...cuts].sort((a, b) => a - b)) {
-    reader.push(text.slice(at, cut), onRecord);
+    reader.push(bytes.subarray(at, cut), onRecord);
     at = cut;
   }
-  reader.push(text.slice(at), onRecord);
+  reader.push(bytes.subarray(at), onRecord);
   reader.end(onRecord);
   return out;
 }
@@ -65,7 +68,7 @@ describe('CsvReader agrees with csv-parse', () => {
       expect(whole.records).toEqual(expected.records);
       // csv-parse counts CR and LF of a CRLF inside a quoted field as two lines; editors show one.
       if (!text.includes('\r')) expect(whole.lines).toEqual(expected.lines);
-      for (let cut = 0; cut <= text.length; cut++) {
+      for (let cut = 0; cut <= encoder.encode(text).length; cut++) {
         expect(read(text, [cut]).records).toEqual(expected.records);
       }
     });
@@ -102,7 +105,7 @@ describe('CsvReader agrees with csv-parse', () => {
         rows.push(fields.join(','));
       }
       const text = rows.join(eol) + (rand() < 0.7 ? eol : '');
-      const cuts = Array.from({ length: Math.floor(rand() * 4) }, () => Math.floor(rand() * (text.length + 1)));
+      const cuts = Array.from({ length: Math.floor(rand() * 4) }, () => Math.floor(rand() * (encoder.encode(text).length + 1)));
       const expected = reference(text);
       const got = read(text, cuts);
       expect(got.records, JSON.stringify(text)).toEqual(expected.records);
@@ -118,7 +121,6 @@ describe('CsvReader beyond RFC 4180', () => {
 
   it('marks text after a closing quote as malformed and goes on', () => {
     const got = read('a,b\n"ab"c,1\n2,3\n');
-    expect(got.records[1]).toEqual(['abc', '1']);
     expect(got.malformed).toEqual([null, 'text after a closing quote', null]);
     expect(got.records[2]).toEqual(['2', '3']);
   });
@@ -139,11 +141,11 @@ describe('CsvReader beyond RFC 4180', () => {
   });
 
   it('refuses a field over the bound with the line it started on', () => {
-    const text = `a,b\n1,2\n"${'x'.repeat(2000)}`;
+    const bytes = encoder.encode(`a,b\n1,2\n"${'x'.repeat(2000)}`);
     const reader = new CsvReader(',', 1000);
     let error: unknown;
     try {
-      for (let i = 0; i < text.length; i += 100) reader.push(text.slice(i, i + 100), () => {});
+      for (let i = 0; i < bytes.length; i += 100) reader.push(bytes.subarray(i, i + 100), () => {});
     } catch (e) {
       error = e;
     }
@@ -151,12 +153,20 @@ describe('CsvReader beyond RFC 4180', () => {
     expect((error as CsvError).line).toBe(3);
   });
 
-  it('builds strings only for kept columns but still counts every field', () => {
+  it('drops a UTF-8 BOM, even when it arrives a byte at a time', () => {
+    const bytes = encoder.encode('\uFEFFa,b\n1,2\n');
     const reader = new CsvReader(',');
-    reader.setKeep([false, true, false]);
     const seen: string[][] = [];
-    reader.push('secret,"keep",other\n"x,y",2,"z"\n', (r) => seen.push(r.fields.slice(0, r.count)));
+    for (let i = 0; i < bytes.length; i++) reader.push(bytes.subarray(i, i + 1), (r) => seen.push(r.texts()));
+    reader.end((r) => seen.push(r.texts()));
+    expect(seen).toEqual([['a', 'b'], ['1', '2']]);
+  });
+
+  it('reports fields as byte ranges, quoted ones inside their quotes', () => {
+    const reader = new CsvReader(',');
+    const seen: [number, number, number][][] = [];
+    reader.push(encoder.encode('secret,"ke""ep",é\n'), (r) => seen.push(Array.from({ length: r.count }, (_, i) => [r.start[i]!, r.end[i]!, r.escaped[i]!])));
     reader.end(() => {});
-    expect(seen).toEqual([['', 'keep', ''], ['', '2', '']]);
+    expect(seen).toEqual([[[0, 6, 0], [8, 14, 1], [16, 18, 0]]]);
   });
 });

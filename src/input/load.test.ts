@@ -24,7 +24,7 @@ function options(files: string[], extra: Partial<LoadOptions> = {}): LoadOptions
  * recipient, category, department, care setting and the sender's resolved role.
  */
 function messageSet(store: MessageStore, roles: string[]): string[] {
-  const id = (i: number) => store.messageIds[store.messageKey[i]!]!;
+  const id = (i: number) => store.messageIds.value(store.messageKey[i]!);
   const threadName = new Map<number, string>();
   const patientName = new Map<number, string>();
   for (let i = 0; i < store.count; i++) {
@@ -193,7 +193,7 @@ describe('validation of rows (SPEC 3.1)', () => {
     const day = Math.floor(Date.UTC(2024, 2, 4) / 86_400_000);
     const { store, report } = await loadMessages(options([file], { range: { since: day, until: day } }));
     expect(store.count).toBe(1);
-    expect(store.messageIds[store.messageKey[0]!]).toBe('a');
+    expect(store.messageIds.value(store.messageKey[0]!)).toBe('a');
     expect(store.localMinute[0]).toBe(22 * 60 + 30);
     expect(report.outsideRange).toBe(1);
   });
@@ -211,7 +211,7 @@ describe('validation of rows (SPEC 3.1)', () => {
     const dir = tempDir();
     const file = write(dir, 'parents.csv', ['message_id,parent_message_id,sent_at,sender_type,sender_id,patient_id', 'c,b,2024-03-04 11:00,patient,,p', 'a,,2024-03-04 09:00,patient,,p', 'b,a,2024-03-04 10:00,clinician,x,p', 'd,,2024-03-04 12:00,patient,,p', 'e,zz,2024-03-04 13:00,patient,,p', 'f,zz,2024-03-04 14:00,clinician,x,p'].join('\n'));
     const { store } = await loadMessages(options([file]));
-    const thread = (id: string) => store.thread[[...store.messageKey].findIndex((k) => store.messageIds[k] === id)];
+    const thread = (id: string) => store.thread[[...store.messageKey].findIndex((k) => store.messageIds.value(k) === id)];
     expect(thread('a')).toBe(thread('b'));
     expect(thread('a')).toBe(thread('c'));
     expect(thread('d')).not.toBe(thread('a'));

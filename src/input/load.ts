@@ -1,12 +1,13 @@
 import { InputError } from '../errors.js';
 import type { DayRange } from '../model/calendar.js';
+import { ByteDictionary } from '../model/dictionary.js';
 import { Column, Interner, SENDER_CLINICIAN, SENDER_PATIENT, type MessageStore } from '../model/store.js';
 import { formatDay, MS_PER_DAY, MS_PER_MINUTE, type Zone } from '../model/zone.js';
 import { CsvError, CsvReader, type CsvRecord } from './csv.js';
 import { resolveColumns, type ColumnMap, type Field, type Preset } from './mapping.js';
-import { delimiterForName, readText, type InputSource } from './source.js';
-import { parseTimestamp } from './timestamp.js';
-import { UNKNOWN, type Vocabularies } from './vocabulary.js';
+import { delimiterForName, readBytes, type InputSource } from './source.js';
+import { parseTimestampBytes } from './timestamp.js';
+import { UNKNOWN, type Vocabularies, type Vocabulary } from './vocabulary.js';
 
 export interface LoadOptions {
   sources: readonly InputSource[];
@@ -20,8 +21,10 @@ export interface LoadOptions {
   vocabularies: Vocabularies;
   /** How many row errors to keep as text (default 10). */
   errorsShown?: number;
-  /** Largest field accepted (default 1 Mi characters). */
+  /** Largest field accepted, in bytes (default 1 MiB). */
   maxField?: number;
+  /** Called with the bytes read so far, for progress bars. */
+  onProgress?: (bytes: number) => void;
 }
 
 /** Reasons a row is skipped (SPEC 3.1). */
@@ -71,18 +74,63 @@ export function showValue(value: string): string {
   return short.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-function sniffDelimiter(firstChunk: string): string {
-  const end = firstChunk.search(/[\r\n]/);
-  const headerLine = end < 0 ? firstChunk : firstChunk.slice(0, end);
-  return !headerLine.includes(',') && headerLine.includes('\t') ? '\t' : ',';
+function sniffDelimiter(first: Uint8Array): string {
+  let comma = false, tab = false;
+  for (let i = 0; i < first.length; i++) {
+    const c = first[i];
+    if (c === 10 || c === 13) break;
+    if (c === 44) comma = true;
+    else if (c === 9) tab = true;
+  }
+  return !comma && tab ? '\t' : ',';
 }
 
 /**
+ * A raw-value dictionary whose distinct values are normalised once through a
+ * vocabulary; also tallies rows per raw value for the "unmatched" report.
+ */
+class NormalizedField {
+  readonly raw = new ByteDictionary();
+  private codes: number[] = [];
+  private rows: number[] = [];
+
+  constructor(
+    private readonly vocabulary: Vocabulary | null,
+    private readonly values: Interner,
+  ) {}
+
+  /** Index of the normalised value in `values`, or -1 when empty/unknown. */
+  code(id: number): number {
+    let code = this.codes[id];
+    if (code === undefined) {
+      const text = this.raw.value(id);
+      const value = this.vocabulary ? this.vocabulary.normalize(text).value : text.trim() === '' ? UNKNOWN : text.trim();
+      code = value === UNKNOWN ? -1 : this.values.id(value);
+      this.codes[id] = code;
+      this.rows[id] = 0;
+    }
+    this.rows[id]!++;
+    return code;
+  }
+
+  /** Reports the rows of every raw value to the vocabulary. */
+  finish(): void {
+    if (!this.vocabulary) return;
+    this.rows.forEach((rows, id) => this.vocabulary!.count(this.raw.value(id), rows));
+  }
+}
+
+const SPACE = 32;
+const TAB = 9;
+
+/**
  * Reads every source in one streaming pass into a column store, validating
- * each row (SPEC 1, 3.1). Unusable rows are skipped and counted by reason;
- * duplicate message ids keep the first row; system messages are counted and
- * left out. Throws InputError when a file cannot be read, lacks required
- * columns, or no row is usable.
+ * each row (SPEC 1, 3.1). Fields are read as byte ranges: ids are interned
+ * by their bytes and timestamps parsed from digits, so no string is made per
+ * field. Unusable rows are skipped and counted by reason; duplicate message
+ * ids keep the first row; system messages are counted and left out. Throws
+ * InputError when a file cannot be read, lacks required columns, or no row
+ * is usable.
  */
 export async function loadMessages(options: LoadOptions): Promise<Loaded> {
   const { zone, vocabularies, range } = options;
@@ -98,15 +146,22 @@ export async function loadMessages(options: LoadOptions): Promise<Loaded> {
     outsideRange: 0,
   };
 
-  const messageIds = new Interner();
+  const messageIds = new ByteDictionary();
   const isMessage = new Column(Uint8Array);
-  const threadIds = new Interner();
-  const users = new Interner();
-  const patients = new Interner();
+  const threadIds = new ByteDictionary();
+  const users = new ByteDictionary();
+  const patients = new ByteDictionary();
   const roles = new Interner();
   const categories = new Interner();
   const departments = new Interner();
   const careSettings = new Interner();
+  const senderTypes = new ByteDictionary();
+  const roleField = new NormalizedField(vocabularies.role, roles);
+  const categoryField = new NormalizedField(vocabularies.category, categories);
+  const departmentField = new NormalizedField(null, departments);
+  const careSettingField = new NormalizedField(vocabularies.careSetting, careSettings);
+  // Sender type per raw id: 0 patient, 1 clinician, 2 system, -1 unknown.
+  const typeOf: number[] = [];
 
   const utc = new Column(Float64Array);
   const localDay = new Column(Int32Array);
@@ -123,6 +178,7 @@ export async function loadMessages(options: LoadOptions): Promise<Loaded> {
   const department = new Column(Int32Array);
   const careSetting = new Column(Int32Array);
   let hasRecipient = false;
+  let bytesRead = 0;
 
   for (const source of options.sources) {
     const summary: InputSummary = { name: source.name, rows: 0, used: 0, skipped: 0 };
@@ -138,16 +194,32 @@ export async function loadMessages(options: LoadOptions): Promise<Loaded> {
     };
     const missing = (line: number, field: Field) => skip(line, `missing ${field}` as SkipReason, field, 'missing');
 
+    // The current field's bytes, trimmed of spaces and tabs (escaped fields are unescaped first).
+    let buf: Uint8Array = new Uint8Array(0);
+    let fs = 0;
+    let fe = 0;
+    const encoder = new TextEncoder();
+    const field = (record: CsvRecord, i: number): boolean => {
+      if (record.escaped[i]) {
+        buf = encoder.encode(record.text(i).replace(/^[ \t]+|[ \t]+$/g, ''));
+        fs = 0;
+        fe = buf.length;
+      } else {
+        buf = record.buf;
+        fs = record.start[i]!;
+        fe = record.end[i]!;
+        while (fs < fe && (buf[fs] === SPACE || buf[fs] === TAB)) fs++;
+        while (fe > fs && (buf[fe - 1] === SPACE || buf[fe - 1] === TAB)) fe--;
+      }
+      return fe > fs;
+    };
+    const fieldText = () => new TextDecoder().decode(buf.subarray(fs, fe));
+
     const onRecord = (record: CsvRecord) => {
-      const f = record.fields;
       if (columns === null) {
-        const header = f.slice(0, record.count);
-        columns = resolveColumns(header, options.preset, options.map, source.name);
+        columns = resolveColumns(record.texts(), options.preset, options.map, source.name);
         if (columns.recipient_id !== undefined) hasRecipient = true;
         headerCount = record.count;
-        const keep = new Array<boolean>(headerCount).fill(false);
-        for (const i of Object.values(columns)) keep[i as number] = true;
-        reader!.setKeep(keep);
         return;
       }
       const c = columns;
@@ -157,39 +229,48 @@ export async function loadMessages(options: LoadOptions): Promise<Loaded> {
       if (record.count !== headerCount) {
         return skip(line, 'wrong field count', 'row', `wrong field count (${record.count} fields, header has ${headerCount})`);
       }
-      const id = f[c.message_id!]!.trim();
-      if (id === '') return missing(line, 'message_id');
-      const typeRaw = f[c.sender_type!]!;
-      if (typeRaw.trim() === '') return missing(line, 'sender_type');
-      const type = vocabularies.senderType.normalize(typeRaw).value;
-      if (type !== 'patient' && type !== 'clinician' && type !== 'system') {
-        return skip(line, 'unknown sender_type', 'sender_type', `unknown sender type (${showValue(typeRaw.trim())}); expected patient, clinician or system`);
+      if (!field(record, c.message_id!)) return missing(line, 'message_id');
+      const idStart = fs, idEnd = fe, idBuf = buf;
+      if (!field(record, c.sender_type!)) return missing(line, 'sender_type');
+      const typeId = senderTypes.id(buf, fs, fe);
+      let type = typeOf[typeId];
+      if (type === undefined) {
+        const value = vocabularies.senderType.normalize(senderTypes.value(typeId)).value;
+        type = typeOf[typeId] = value === 'patient' ? 0 : value === 'clinician' ? 1 : value === 'system' ? 2 : -1;
       }
-      const sentRaw = f[c.sent_at!]!;
-      if (sentRaw.trim() === '') return missing(line, 'sent_at');
-      const time = parseTimestamp(sentRaw, zone);
-      if (Number.isNaN(time)) return skip(line, 'bad timestamp', 'sent_at', `bad timestamp (${showValue(sentRaw.trim())})`);
-      let thread = '';
-      let parent = '';
+      if (type < 0) {
+        return skip(line, 'unknown sender_type', 'sender_type', `unknown sender type (${showValue(fieldText())}); expected patient, clinician or system`);
+      }
+      if (!field(record, c.sent_at!)) return missing(line, 'sent_at');
+      const time = parseTimestampBytes(buf, fs, fe, zone, fieldText);
+      if (Number.isNaN(time)) return skip(line, 'bad timestamp', 'sent_at', `bad timestamp (${showValue(fieldText())})`);
+      let thread = -1;
+      let parentStart = 0, parentEnd = 0, parentBuf: Uint8Array | null = null;
       if (c.thread_id !== undefined) {
-        thread = f[c.thread_id]!.trim();
-        if (thread === '') return missing(line, 'thread_id');
-      } else {
-        parent = f[c.parent_message_id!]!.trim();
+        if (!field(record, c.thread_id)) return missing(line, 'thread_id');
+        thread = threadIds.id(buf, fs, fe);
+      } else if (field(record, c.parent_message_id!)) {
+        parentBuf = buf === record.buf ? buf : buf.slice();
+        parentStart = fs;
+        parentEnd = fe;
       }
-      const senderId = f[c.sender_id!]!.trim();
-      const clinician = type === 'clinician';
-      if (clinician && senderId === '') return missing(line, 'sender_id');
-      const patientId = f[c.patient_id!]!.trim();
-      if (patientId === '' && type !== 'system') return missing(line, 'patient_id');
+      const clinician = type === SENDER_CLINICIAN;
+      let senderUser = -1;
+      if (clinician) {
+        if (!field(record, c.sender_id!)) return missing(line, 'sender_id');
+        senderUser = users.id(buf, fs, fe);
+      }
+      let patientIndex = -1;
+      if (field(record, c.patient_id!)) patientIndex = patients.id(buf, fs, fe);
+      else if (type !== 2) return missing(line, 'patient_id');
 
-      const key = messageIds.id(id);
+      const key = messageIds.id(idBuf, idStart, idEnd);
       if (key === isMessage.length) isMessage.push(0);
       if (isMessage.get(key) === 1) {
         return skip(line, 'duplicate message_id', 'message_id', 'duplicate (the first row with this id is kept)');
       }
       isMessage.set(key, 1);
-      if (type === 'system') {
+      if (type === 2) {
         report.systemMessages++;
         return;
       }
@@ -204,48 +285,32 @@ export async function loadMessages(options: LoadOptions): Promise<Loaded> {
       localDay.push(day);
       localMinute.push(Math.floor((local - day * MS_PER_DAY) / MS_PER_MINUTE));
       messageKey.push(key);
-      if (c.thread_id !== undefined) {
-        threadTag.push(threadIds.id(thread));
-        parentKey.push(-1);
-      } else {
-        threadTag.push(-1);
-        const p = parent === '' || parent === id ? -1 : messageIds.id(parent);
-        if (p === isMessage.length) isMessage.push(0);
-        parentKey.push(p);
+      threadTag.push(thread);
+      let parent = -1;
+      if (parentBuf !== null) {
+        parent = messageIds.id(parentBuf, parentStart, parentEnd);
+        if (parent === isMessage.length) isMessage.push(0);
+        if (parent === key) parent = -1;
       }
+      parentKey.push(parent);
       senderType.push(clinician ? SENDER_CLINICIAN : SENDER_PATIENT);
-      sender.push(clinician ? users.id(senderId) : -1);
-      const to = c.recipient_id === undefined ? '' : f[c.recipient_id]!.trim();
-      recipient.push(to === '' ? -1 : users.id(to));
-      patient.push(patients.id(patientId));
-      let roleIndex = -1;
-      if (clinician && c.sender_role !== undefined) {
-        const r = vocabularies.role.normalize(f[c.sender_role]!).value;
-        if (r !== UNKNOWN) roleIndex = roles.id(r);
-      }
-      role.push(roleIndex);
-      let categoryIndex = -1;
-      if (c.category !== undefined) {
-        const value = vocabularies.category.normalize(f[c.category]!).value;
-        if (value !== UNKNOWN) categoryIndex = categories.id(value);
-      }
-      category.push(categoryIndex);
-      const dept = c.department === undefined ? '' : f[c.department]!.trim();
-      department.push(dept === '' ? -1 : departments.id(dept));
-      let settingIndex = -1;
-      if (c.care_setting !== undefined) {
-        const value = vocabularies.careSetting.normalize(f[c.care_setting]!).value;
-        if (value !== UNKNOWN) settingIndex = careSettings.id(value);
-      }
-      careSetting.push(settingIndex);
+      sender.push(senderUser);
+      recipient.push(c.recipient_id !== undefined && field(record, c.recipient_id) ? users.id(buf, fs, fe) : -1);
+      patient.push(patientIndex);
+      role.push(clinician && c.sender_role !== undefined && field(record, c.sender_role) ? roleField.code(roleField.raw.id(buf, fs, fe)) : -1);
+      category.push(c.category !== undefined && field(record, c.category) ? categoryField.code(categoryField.raw.id(buf, fs, fe)) : -1);
+      department.push(c.department !== undefined && field(record, c.department) ? departmentField.code(departmentField.raw.id(buf, fs, fe)) : -1);
+      careSetting.push(c.care_setting !== undefined && field(record, c.care_setting) ? careSettingField.code(careSettingField.raw.id(buf, fs, fe)) : -1);
     };
 
     try {
-      for await (const chunk of readText(source)) {
+      for await (const chunk of readBytes(source)) {
         if (reader === null) {
           reader = new CsvReader(options.delimiter ?? delimiterForName(source.name) ?? sniffDelimiter(chunk), options.maxField);
         }
         reader.push(chunk, onRecord);
+        bytesRead += chunk.length;
+        options.onProgress?.(bytesRead);
       }
       reader?.end(onRecord);
     } catch (error) {
@@ -258,6 +323,7 @@ export async function loadMessages(options: LoadOptions): Promise<Loaded> {
     report.rowsUsed += summary.used;
     report.rowsSkipped += summary.skipped;
   }
+  for (const f of [roleField, categoryField, careSettingField]) f.finish();
 
   if (report.rowsUsed === 0) {
     const why =
@@ -289,8 +355,8 @@ export async function loadMessages(options: LoadOptions): Promise<Loaded> {
     category: category.finish(),
     department: department.finish(),
     careSetting: careSetting.finish(),
-    messageIds: messageIds.values,
-    users: users.values,
+    messageIds,
+    users: users.values(),
     roles: roles.values,
     categories: categories.values,
     departments: departments.values,
@@ -298,6 +364,12 @@ export async function loadMessages(options: LoadOptions): Promise<Loaded> {
     hasRecipient,
   };
   return { store, report };
+}
+
+function describeRange(range: DayRange): string {
+  if (!Number.isFinite(range.since)) return `up to ${formatDay(range.until)}`;
+  if (!Number.isFinite(range.until)) return `from ${formatDay(range.since)} on`;
+  return `${formatDay(range.since)} to ${formatDay(range.until)}`;
 }
 
 /**
@@ -343,10 +415,4 @@ function buildThreads(
     }
   }
   return { thread, count };
-}
-
-function describeRange(range: DayRange): string {
-  if (!Number.isFinite(range.since)) return `up to ${formatDay(range.until)}`;
-  if (!Number.isFinite(range.until)) return `from ${formatDay(range.since)} on`;
-  return `${formatDay(range.since)} to ${formatDay(range.until)}`;
 }

@@ -40,11 +40,12 @@ function startsWith(head: Uint8Array, magic: number[]): boolean {
 }
 
 /**
- * Decoded text of a source, chunk by chunk. Gzip is recognised by its magic
- * bytes (so `.gz` files and gzipped standard input both work); a UTF-8 BOM is
- * dropped; ZIP/Excel files and binary data are refused with a clear message.
+ * The bytes of a source, chunk by chunk. Gzip is recognised by its magic
+ * bytes (so `.gz` files and gzipped standard input both work); ZIP/Excel
+ * files and binary data (a NUL byte near the start) are refused with a clear
+ * message. The CSV reader works on the bytes directly (UTF-8).
  */
-export async function* readText(source: InputSource): AsyncGenerator<string> {
+export async function* readBytes(source: InputSource): AsyncGenerator<Uint8Array> {
   const raw: Readable = source.path === null ? process.stdin : createReadStream(source.path, { highWaterMark: 1 << 20 });
   const iterator = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   let first: IteratorResult<Buffer>;
@@ -68,9 +69,8 @@ export async function* readText(source: InputSource): AsyncGenerator<string> {
   }
   let bytes: AsyncIterable<Buffer> = rest();
   if (startsWith(head, GZIP)) {
-    bytes = pipeline(Readable.from(rest()), createGunzip(), () => {});
+    bytes = pipeline(Readable.from(rest()), createGunzip({ chunkSize: 1 << 20 }), () => {});
   }
-  const decoder = new TextDecoder('utf-8');
   let checked = false;
   try {
     for await (const chunk of bytes) {
@@ -84,8 +84,7 @@ export async function* readText(source: InputSource): AsyncGenerator<string> {
           );
         }
       }
-      const text = decoder.decode(chunk, { stream: true });
-      if (text.length > 0) yield text;
+      yield chunk;
     }
   } catch (error) {
     if (error instanceof InputError) throw error;
@@ -95,6 +94,4 @@ export async function* readText(source: InputSource): AsyncGenerator<string> {
     }
     throw describeOpenError(source, e);
   }
-  const tail = decoder.decode();
-  if (tail.length > 0) yield tail;
 }

@@ -2,7 +2,7 @@ import { TZDate } from '@date-fns/tz';
 import { describe, expect, it } from 'vitest';
 import { random } from '../generate/synthetic.js';
 import { Zone } from '../model/zone.js';
-import { parseTimestamp } from './timestamp.js';
+import { parseTimestamp, parseTimestampBytes } from './timestamp.js';
 
 const NY = new Zone('America/New_York');
 const UTC = new Zone('UTC');
@@ -44,6 +44,18 @@ describe('parseTimestamp', () => {
     expect(parseTimestamp('11/3/2024 2:30 AM', NY) - parseTimestamp('11/3/2024 12:30 AM', NY)).toBe(3 * 3_600_000);
     // A wall time in the spring gap moves forward, as TZDate does: 02:30 reads as 03:30 EDT.
     expect(iso(parseTimestamp('2024-03-10 02:30', NY))).toBe('2024-03-10T07:30:00.000Z');
+  });
+
+  it('reads the same from bytes as from text, on forms of every shape', () => {
+    const rand = random(5);
+    const pieces = ['2024', '-', '03', '-', '10', ' ', 'T', '02', ':', '30', ':', '59', 'Z', '+05:30', '.5', '3/', '10/', '2024 ', '12', ':05', ' AM', ' PM', ' pm', '13', '00', '60', '2/29/2023 ', '9', ' ', 'x'];
+    const cases = ['2024-03-10 02:30:00', '2024-03-10T02:30', '2024-03-10 02:30:00Z', '3/10/2024 2:30 AM', '12/31/2024 11:59:59 PM', '3/10/2024 12:00 am', '2/29/2023 1:00 PM', '2024-02-30 10:00', '3/10/2024 13:00 PM', '3/10/2024 2:60 AM', '2024-03-10 24:00', '2024-03-10 02:30:00z'];
+    for (let k = 0; k < 3000; k++) cases.push(Array.from({ length: 1 + Math.floor(rand() * 9) }, () => pieces[Math.floor(rand() * pieces.length)]).join(''));
+    for (const text of cases) {
+      const bytes = new TextEncoder().encode(text);
+      const fromBytes = parseTimestampBytes(bytes, 0, bytes.length, NY, () => text);
+      expect(Object.is(fromBytes, parseTimestamp(text, NY)) || fromBytes === parseTimestamp(text, NY), text).toBe(true);
+    }
   });
 
   it('agrees with TZDate on 2,000 random naive times in New York', () => {

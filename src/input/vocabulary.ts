@@ -119,8 +119,13 @@ export class Vocabulary {
       }
       this.cache.set(raw, result);
     }
-    if (!result.matched) this.unmatched.set(result.value, (this.unmatched.get(result.value) ?? 0) + 1);
     return result;
+  }
+
+  /** Records that `rows` rows held this raw value (listed when it matched nothing). */
+  count(raw: string, rows: number): void {
+    const result = this.normalize(raw);
+    if (!result.matched) this.unmatched.set(result.value, (this.unmatched.get(result.value) ?? 0) + rows);
   }
 }
 

@@ -80,11 +80,11 @@ function afterHoursRows(context: MetricContext, dims: Dimension[]): Row[] {
   const bySender = bucketBy(afterSenders, store.users.length);
   const order = Array.from(bySender.order);
   const utc = store.utc;
-  const id = (p: number) => store.messageIds[store.messageKey[entities[p]!]!]!;
+  const key = (p: number) => store.messageKey[entities[p]!]!;
   for (let u = 0; u < store.users.length; u++) {
     const from = bySender.start[u]!, to = bySender.start[u + 1]!;
     if (to - from < 2) continue;
-    const part = order.slice(from, to).sort((a, b) => utc[entities[a]!]! - utc[entities[b]!]! || (id(a) < id(b) ? -1 : id(a) > id(b) ? 1 : 0));
+    const part = order.slice(from, to).sort((a, b) => utc[entities[a]!]! - utc[entities[b]!]! || store.messageIds.compare(key(a), key(b)));
     for (let q = 0; q < part.length; q++) order[from + q] = part[q]!;
   }
 

@@ -33,8 +33,7 @@ export function resolveClinicians(store: MessageStore, roster?: Roster): Clinici
   const before = (a: number, b: number) => {
     const ta = store.utc[a]!, tb = store.utc[b]!;
     if (ta !== tb) return ta < tb;
-    const ka = store.messageIds[store.messageKey[a]!]!, kb = store.messageIds[store.messageKey[b]!]!;
-    return ka < kb;
+    return store.messageIds.compare(store.messageKey[a]!, store.messageKey[b]!) < 0;
   };
   let senders = 0;
   for (let i = 0; i < store.count; i++) {

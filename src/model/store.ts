@@ -1,3 +1,5 @@
+import type { ByteDictionary } from './dictionary.js';
+
 /**
  * The in-memory message model: one column per field, typed arrays for times
  * and codes, every string interned once. A 4.5-million-message export must
@@ -83,7 +85,7 @@ export interface MessageStore {
   /** Thread index, 0 … threadCount-1. */
   readonly thread: Int32Array;
   readonly threadCount: number;
-  /** Index into messageIds (ties in time order by message_id). */
+  /** Index into messageIds (ties in time order by message_id: `messageIds.compare`). */
   readonly messageKey: Int32Array;
   /** SENDER_PATIENT or SENDER_CLINICIAN. */
   readonly senderType: Uint8Array;
@@ -99,7 +101,8 @@ export interface MessageStore {
   readonly category: Int32Array;
   readonly department: Int32Array;
   readonly careSetting: Int32Array;
-  readonly messageIds: readonly string[];
+  /** Message ids by key, kept as bytes (millions of them): `value(k)` makes a string. */
+  readonly messageIds: ByteDictionary;
   readonly users: readonly string[];
   readonly roles: readonly string[];
   readonly categories: readonly string[];

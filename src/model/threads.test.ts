@@ -4,8 +4,8 @@ import { contextOf, HAND_MADE } from '../../test/support/context.js';
 describe('threads and attribution (SPEC 2)', async () => {
   const context = await contextOf(HAND_MADE);
   const { store, threads } = context;
-  const index = (id: string) => [...store.messageKey].findIndex((k) => store.messageIds[k] === id);
-  const idOf = (i: number) => (i < 0 ? null : store.messageIds[store.messageKey[i]!]);
+  const index = (id: string) => [...store.messageKey].findIndex((k) => store.messageIds.value(k) === id);
+  const idOf = (i: number) => (i < 0 ? null : store.messageIds.value(store.messageKey[i]!));
   const user = (u: number) => (u < 0 ? null : store.users[u]);
   const threadOf = (id: string) => store.thread[index(id)]!;
   const messagesOf = (id: string) => {

@@ -26,7 +26,7 @@ export interface Threads {
 
 /** Code-unit order of two messages' ids. */
 function idBefore(store: MessageStore, a: number, b: number): boolean {
-  return store.messageIds[store.messageKey[a]!]! < store.messageIds[store.messageKey[b]!]!;
+  return store.messageIds.compare(store.messageKey[a]!, store.messageKey[b]!) < 0;
 }
 
 /**
