@@ -1,0 +1,102 @@
+// npm run bench: the SPEC 6 measurements.
+//  1. Generates the benchmark export (msgwork generate --threads 1500000 --seed 7) when missing.
+//  2. Times `msgwork report` on it: wall time, messages per second, peak memory (VmHWM).
+//  3. When DuckDB is installed (npm install --no-save @duckdb/node-api), runs bench/report.sql on the
+//     same file in the same run, prints the ratio, and checks that both give the same figures.
+//  4. Times `msgwork report` on the 10,000-message sample (start-up included).
+// Both tools read the times as UTC (--timezone UTC), so the SQL needs no zone conversion.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const data = process.env.MSGWORK_BENCH_FILE ?? join(root, 'bench/data/messages.csv');
+const bin = join(root, 'bin/msgwork');
+
+if (!existsSync(data)) {
+  mkdirSync(dirname(data), { recursive: true });
+  console.log(`generating ${data} (msgwork generate --threads 1500000 --seed 7) …`);
+  const made = spawnSync(process.execPath, [bin, 'generate', '--threads', '1500000', '--seed', '7', '-o', data], { stdio: 'inherit' });
+  if (made.status !== 0) process.exit(made.status ?? 1);
+}
+
+/** Runs a command, polling its peak resident memory (VmHWM); resolves with wall seconds, peak MB and stdout. */
+function measure(args) {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let peak = 0;
+    const chunks = [];
+    child.stdout.on('data', (c) => chunks.push(c));
+    const poll = setInterval(() => {
+      try {
+        const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+        if (m) peak = Math.max(peak, Number(m[1]) / 1024);
+      } catch {
+        // the process has ended
+      }
+    }, 20);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearInterval(poll);
+      if (code !== 0) reject(new Error(`${args.join(' ')} exited ${code}`));
+      else resolve({ seconds: (performance.now() - started) / 1000, peakMB: peak, stdout: Buffer.concat(chunks).toString('utf8') });
+    });
+  });
+}
+
+const messages = Number(/"used": (\d+)/.exec(spawnSync(process.execPath, [bin, 'validate', '--timezone', 'UTC', '--format', 'json', data], { encoding: 'utf8', maxBuffer: 1 << 26 }).stdout)?.[1] ?? NaN);
+const size = statSync(data).size / 1e6;
+console.log(`export: ${data} (${size.toFixed(0)} MB, ${messages.toLocaleString('en-US')} messages)`);
+
+const ours = await measure([bin, 'report', '--timezone', 'UTC', '--format', 'json', data]);
+console.log(`msgwork report: ${ours.seconds.toFixed(1)} s wall, ${Math.round(messages / ours.seconds).toLocaleString('en-US')} messages/s, peak ${ours.peakMB.toFixed(0)} MB`);
+
+let duck;
+try {
+  await import('@duckdb/node-api');
+  duck = await measure([join(root, 'bench/duckdb.mjs'), data, '--print']);
+} catch (error) {
+  if (error?.code === 'ERR_MODULE_NOT_FOUND') console.log('DuckDB: not installed (npm install --no-save @duckdb/node-api to compare)');
+  else throw error;
+}
+if (duck) {
+  console.log(`DuckDB (bench/report.sql): ${duck.seconds.toFixed(1)} s wall, peak ${duck.peakMB.toFixed(0)} MB`);
+  console.log(`ratio msgwork / DuckDB: ${(ours.seconds / duck.seconds).toFixed(2)} (target ≤ 1.0); peak memory ${ours.peakMB <= 1024 ? '≤' : '>'} 1 GB`);
+  console.log(compareFigures(JSON.parse(ours.stdout), duck.stdout));
+}
+
+const small = [];
+for (let i = 0; i < 5; i++) small.push((await measure([bin, 'report', '--format', 'csv', join(root, 'samples/messages.csv')])).seconds);
+small.sort((a, b) => a - b);
+console.log(`samples/messages.csv (10,027 rows), report with start-up: median ${small[2].toFixed(2)} s of 5 runs (target < 0.5 s)`);
+
+/** Every overall, by-role and by-category row of DuckDB's output against msgwork's JSON. */
+function compareFigures(report, duckText) {
+  const sets = duckText.split('---\n').filter((s) => s.trim()).map((s) => s.trim().split('\n').map((l) => JSON.parse(l)));
+  const names = ['volume', 'after-hours', 'latency', 'rounds'];
+  let compared = 0;
+  const differences = [];
+  sets.forEach((rows, k) => {
+    for (const row of rows) {
+      const view = row.role != null ? 'by_role' : row.category != null ? 'by_category' : null;
+      const sectionName = view ? `${names[k]}.${view}` : names[k];
+      const ourRows = report.sections[sectionName].rows;
+      const mine = view ? ourRows.find((r) => r[view.slice(3)] === row[view.slice(3)]) : ourRows[0];
+      if (!mine) {
+        differences.push(`${sectionName} ${row.role ?? row.category}: missing in msgwork`);
+        continue;
+      }
+      for (const [column, value] of Object.entries(row)) {
+        if (['role', 'category', 'gs'].includes(column) || !(column in mine)) continue;
+        compared++;
+        const a = Number(value), b = mine[column];
+        if (value === null ? b !== null : Math.abs(a - b) > 1e-6 * Math.max(1, Math.abs(a))) differences.push(`${sectionName} ${row.role ?? row.category ?? 'all'} ${column}: DuckDB ${value}, msgwork ${b}`);
+      }
+    }
+  });
+  return differences.length === 0
+    ? `figures: all ${compared} DuckDB values agree with msgwork`
+    : `figures: ${differences.length} of ${compared} values differ:\n  ${differences.slice(0, 20).join('\n  ')}`;
+}
