@@ -52,11 +52,35 @@ function computeFlags(context: MetricContext): Uint8Array {
   return flags;
 }
 
+/**
+ * What does not depend on the grouping, once per run: the clinician messages,
+ * their senders' buckets, and the after-hours ones in (sender, time, id) order,
+ * as positions in the clinician-message list.
+ */
+function clinicianMessages(context: MetricContext) {
+  return remember(context, 'after-hours.messages', () => {
+    const { store } = context;
+    const messages: number[] = [];
+    for (let i = 0; i < store.count; i++) if (store.senderType[i] === SENDER_CLINICIAN) messages.push(i);
+    const entities = Int32Array.from(messages);
+    const bySender = bucketBy(Int32Array.from(entities, (i) => store.sender[i]!), store.users.length);
+    const after = afterHoursFlags(context);
+    const afterBySender = bucketBy(Int32Array.from(entities, (i) => (after[i] ? store.sender[i]! : -1)), store.users.length);
+    const order = afterBySender.order;
+    const utc = store.utc;
+    const key = (p: number) => store.messageKey[entities[p]!]!;
+    for (let u = 0; u < store.users.length; u++) {
+      const from = afterBySender.start[u]!, to = afterBySender.start[u + 1]!;
+      if (to - from < 2) continue;
+      order.subarray(from, to).sort((a, b) => utc[entities[a]!]! - utc[entities[b]!]! || store.messageIds.compare(key(a), key(b)));
+    }
+    return { entities, bySender, afterOrder: order };
+  });
+}
+
 function afterHoursRows(context: MetricContext, dims: Dimension[]): Row[] {
   const { store, settings } = context;
-  const messages: number[] = [];
-  for (let i = 0; i < store.count; i++) if (store.senderType[i] === SENDER_CLINICIAN) messages.push(i);
-  const entities = Int32Array.from(messages);
+  const { entities, bySender, afterOrder: order } = clinicianMessages(context);
   const groups = groupEntities(dims, 'message', entities, context);
   const groupCount = groups.labels.length;
   const after = afterHoursFlags(context);
@@ -72,21 +96,8 @@ function afterHoursRows(context: MetricContext, dims: Dimension[]): Row[] {
     const minute = store.localMinute[i]!;
     if (minute >= eveningStart && minute < eveningEnd) evening[g]!++;
   }
-  const senders = Int32Array.from(entities, (i) => store.sender[i]!);
-  const clinicians = distinctPerGroup(groups.of, bucketBy(senders, store.users.length), groupCount);
-
-  // After-hours messages by sender, each sender's in time order (ties by message_id).
-  const afterSenders = Int32Array.from(entities, (i) => (after[i] ? store.sender[i]! : -1));
-  const bySender = bucketBy(afterSenders, store.users.length);
-  const order = Array.from(bySender.order);
+  const clinicians = distinctPerGroup(groups.of, bySender, groupCount);
   const utc = store.utc;
-  const key = (p: number) => store.messageKey[entities[p]!]!;
-  for (let u = 0; u < store.users.length; u++) {
-    const from = bySender.start[u]!, to = bySender.start[u + 1]!;
-    if (to - from < 2) continue;
-    const part = order.slice(from, to).sort((a, b) => utc[entities[a]!]! - utc[entities[b]!]! || store.messageIds.compare(key(a), key(b)));
-    for (let q = 0; q < part.length; q++) order[from + q] = part[q]!;
-  }
 
   const afterHoursDays = new Int32Array(groupCount);
   const minutes = new Float64Array(groupCount);

@@ -63,30 +63,42 @@ function findIndexMessages(context: MetricContext): Int32Array {
   return Int32Array.from(out);
 }
 
+/** Calendar and business milliseconds to the reply of each index message (NaN when unanswered), once per run. */
+function replyTimes(context: MetricContext) {
+  return remember(context, 'latency.times', () => {
+    const { store, threads, workClock } = context;
+    const entities = indexMessages(context);
+    const elapsed = new Float64Array(entities.length).fill(NaN);
+    const business = new Float64Array(entities.length).fill(NaN);
+    for (let p = 0; p < entities.length; p++) {
+      const i = entities[p]!, reply = threads.reply[i]!;
+      if (reply < 0) continue;
+      elapsed[p] = store.utc[reply]! - store.utc[i]!;
+      business[p] = workClock.between(store.utc[i]!, store.utc[reply]!);
+    }
+    return { elapsed, business };
+  });
+}
+
 function latencyRows(context: MetricContext, dims: Dimension[]): Row[] {
-  const { store, threads, workClock, settings } = context;
+  const { workClock, settings } = context;
   const entities = indexMessages(context);
+  const { elapsed, business } = replyTimes(context);
   const groups = groupEntities(dims, 'index', entities, context);
   const groupCount = groups.labels.length;
   const total = new Int32Array(groupCount);
   const answeredGroup = new Int32Array(entities.length).fill(-1);
-  const elapsed = new Float64Array(entities.length);
-  const business = new Float64Array(entities.length);
   const within = settings.within.map(() => new Int32Array(groupCount));
+  const bounds = settings.within.map((b) => b.hours * MS_PER_HOUR);
   const withinBusiness = new Int32Array(groupCount);
   const businessBound = 2 * workClock.workDayMs;
   for (let p = 0; p < entities.length; p++) {
-    const i = entities[p]!, g = groups.of[p]!;
+    const g = groups.of[p]!;
     total[g]!++;
-    const reply = threads.reply[i]!;
-    if (reply < 0) continue;
+    const ms = elapsed[p]!;
+    if (Number.isNaN(ms)) continue;
     answeredGroup[p] = g;
-    const ms = store.utc[reply]! - store.utc[i]!;
-    elapsed[p] = ms;
-    business[p] = workClock.between(store.utc[i]!, store.utc[reply]!);
-    settings.within.forEach((b, k) => {
-      if (ms <= b.hours * MS_PER_HOUR) within[k]![g]!++;
-    });
+    for (let k = 0; k < bounds.length; k++) if (ms <= bounds[k]!) within[k]![g]!++;
     if (business[p]! <= businessBound) withinBusiness[g]!++;
   }
   const byGroup = bucketBy(answeredGroup, groupCount);

@@ -85,11 +85,15 @@ function volumeRows(context: MetricContext, dims: Dimension[], clinicianView: bo
       patientMessages[g]!++;
     }
   }
-  const threads = distinctPerGroup(groups.of, bucketBy(store.thread, store.threadCount), groupCount);
-  const patients = distinctPerGroup(groups.of, bucketBy(store.patient, store.patientCount), groupCount);
-  // Clinician messages only, bucketed by sender.
-  const senderOf = Int32Array.from(store.sender, (u, i) => (store.senderType[i] === SENDER_CLINICIAN ? u : -1));
-  const perClinician = countsPerGroup(groups.of, bucketBy(senderOf, store.users.length), groupCount);
+  const buckets = remember(context, 'volume.buckets', () => ({
+    threads: bucketBy(store.thread, store.threadCount),
+    patients: bucketBy(store.patient, store.patientCount),
+    // Clinician messages only, bucketed by sender.
+    senders: bucketBy(Int32Array.from(store.sender, (u, i) => (store.senderType[i] === SENDER_CLINICIAN ? u : -1)), store.users.length),
+  }));
+  const threads = distinctPerGroup(groups.of, buckets.threads, groupCount);
+  const patients = distinctPerGroup(groups.of, buckets.patients, groupCount);
+  const perClinician = countsPerGroup(groups.of, buckets.senders, groupCount);
 
   const rows: Row[] = [];
   if (!clinicianView) {

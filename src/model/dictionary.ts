@@ -22,6 +22,26 @@ export class ByteDictionary {
     return this.count;
   }
 
+  /** Makes room for `keys` keys of about `keyBytes` bytes each, so the tables do not double past it. */
+  reserve(keys: number, keyBytes: number): void {
+    if (keys + 2 > this.offsets.length) {
+      const offsets = new Int32Array(keys + 2);
+      offsets.set(this.offsets.subarray(0, this.count + 1));
+      this.offsets = offsets;
+      const hashes = new Int32Array(keys + 2);
+      hashes.set(this.hashes.subarray(0, this.count));
+      this.hashes = hashes;
+    }
+    if (keys * keyBytes > this.arena.length) {
+      const arena = new Uint8Array(keys * keyBytes);
+      arena.set(this.arena.subarray(0, this.used));
+      this.arena = arena;
+    }
+    let size = this.table.length;
+    while (keys * 4 > size * 3) size *= 2;
+    if (size > this.table.length) this.resizeTable(size);
+  }
+
   /** The id of bytes[start, end), adding it when new. */
   id(bytes: Uint8Array, start: number, end: number): number {
     let hash = 0x811c9dc5 | 0;
@@ -59,16 +79,16 @@ export class ByteDictionary {
     const id = this.count++;
     const length = end - start;
     if (this.used + length > this.arena.length) {
-      const arena = new Uint8Array(Math.max(this.arena.length * 2, this.used + length));
+      const arena = new Uint8Array(Math.max(Math.ceil(this.arena.length * 1.5), this.used + length));
       arena.set(this.arena.subarray(0, this.used));
       this.arena = arena;
     }
     this.arena.set(bytes.subarray(start, end), this.used);
     if (id + 2 > this.offsets.length) {
-      const offsets = new Int32Array(this.offsets.length * 2);
+      const offsets = new Int32Array(Math.ceil(this.offsets.length * 1.5));
       offsets.set(this.offsets);
       this.offsets = offsets;
-      const hashes = new Int32Array(this.hashes.length * 2);
+      const hashes = new Int32Array(offsets.length);
       hashes.set(this.hashes);
       this.hashes = hashes;
     }
@@ -77,12 +97,12 @@ export class ByteDictionary {
     this.offsets[id + 1] = this.used;
     this.hashes[id] = hash;
     this.table[slot] = id;
-    if (this.count * 2 > this.table.length) this.rehash();
+    // Load factor at most 3/4 (linear probing stays short with a good hash).
+    if (this.count * 4 > this.table.length * 3) this.resizeTable(this.table.length * 2);
     return id;
   }
 
-  private rehash(): void {
-    const size = this.table.length * 2;
+  private resizeTable(size: number): void {
     this.table = new Int32Array(size).fill(-1);
     this.mask = size - 1;
     for (let id = 0; id < this.count; id++) {

@@ -147,21 +147,53 @@ export function groupEntities(dims: Dimension[], kind: EntityKind, entities: Int
     }
   };
 
-  const keys = new Map<string, number>();
+  // One integer code per dimension and entity (labels interned per user, day,
+  // category or hour, not per entity), then one mixed-radix key per entity.
+  const codes = dims.map((d) => {
+    const names = new Map<string, number>();
+    const labelsOf: string[] = [];
+    const intern = (l: string) => {
+      let c = names.get(l);
+      if (c === undefined) {
+        c = labelsOf.length;
+        names.set(l, c);
+        labelsOf.push(l);
+      }
+      return c;
+    };
+    const cache = new Map<number, number>();
+    const codeOf = (e: number): number => {
+      // Labels depend only on a small key (user, category, day or hour): cache by it.
+      let k: number;
+      if (CLINICIAN_DIMENSIONS.has(d)) k = clinicianOf(e);
+      else if (d === 'category') k = kind === 'message' ? store.category[e]! : threads.threadCategory[kind === 'thread' ? e : store.thread[e]!]!;
+      else if (d === 'hour') k = Math.floor(store.localMinute[messageOf(e)]! / 60);
+      else k = store.localDay[messageOf(e)]!;
+      let c = cache.get(k);
+      if (c === undefined) {
+        c = intern(label(d, e));
+        cache.set(k, c);
+      }
+      return c;
+    };
+    const out = new Int32Array(count);
+    for (let p = 0; p < count; p++) out[p] = codeOf(entities[p]!);
+    return { out, labels: labelsOf };
+  });
+  const keys = new Map<number, number>();
   const labels: string[][] = [];
   const groupClinician: number[] = [];
   const of = new Int32Array(count);
   const clinicianDim = dims.indexOf('clinician');
   for (let p = 0; p < count; p++) {
-    const e = entities[p]!;
-    const parts = dims.map((d) => label(d, e));
-    const key = parts.join('\u0001');
+    let key = 0;
+    for (let d = 0; d < codes.length; d++) key = key * codes[d]!.labels.length + codes[d]!.out[p]!;
     let g = keys.get(key);
     if (g === undefined) {
       g = labels.length;
       keys.set(key, g);
-      labels.push(parts);
-      groupClinician.push(clinicianDim >= 0 ? clinicianOf(e) : -1);
+      labels.push(codes.map((c) => c.labels[c.out[p]!]!));
+      groupClinician.push(clinicianDim >= 0 ? clinicianOf(entities[p]!) : -1);
     }
     of[p] = g;
   }

@@ -56,6 +56,14 @@ export class Column<T extends TypedArray> {
     this.data[this.length++] = value;
   }
 
+  /** Makes room for `capacity` values at once (no doubling past it). */
+  reserve(capacity: number): void {
+    if (capacity <= this.data.length) return;
+    const bigger = new this.make(capacity);
+    bigger.set(this.data.subarray(0, this.length) as never);
+    this.data = bigger;
+  }
+
   get(index: number): number {
     return this.data[index]!;
   }
@@ -64,8 +72,9 @@ export class Column<T extends TypedArray> {
     this.data[index] = value;
   }
 
-  /** The filled part (a copy trimmed to length). */
+  /** The filled part: a view when little capacity is unused, else a trimmed copy. */
   finish(): T {
+    if (this.length >= this.data.length * 0.9) return this.data.subarray(0, this.length) as T;
     return this.data.slice(0, this.length) as T;
   }
 }
