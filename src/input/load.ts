@@ -360,6 +360,7 @@ export async function loadMessages(options: LoadOptions): Promise<Loaded> {
     throw new InputError(lines.join('\n'));
   }
 
+  messageIds.freeze();
   const keys = messageKey.finish();
   const thread = buildThreads(keys, threadTag.finish(), parentKey.finish(), messageIds.size, threadIds.size);
   const store: MessageStore = {

@@ -1,6 +1,6 @@
 /**
  * Interning without a string per value: keys are UTF-8 byte ranges, hashed
- * (FNV-1a) into an open-addressing table of typed arrays, and copied once
+ * (FNV-1a, murmur3-finalised) into an open-addressing table of typed arrays, and copied once
  * into a byte arena. Each distinct key gets a small integer id in first-seen
  * order. Strings are made only when asked for (`value`), and cached for small
  * dictionaries. On the benchmark export, `Map<string, number>` interning of
@@ -13,9 +13,11 @@ export class ByteDictionary {
   private used = 0;
   private offsets = new Int32Array(1024);
   private hashes = new Int32Array(1024);
-  private table = new Int32Array(2048).fill(-1);
+  /** Slots of two: [id (-1 = empty), hash], so a probe reads one cache line, not hashes[id]. */
+  private table = new Int32Array(4096).fill(-1);
   private mask = 2047;
   private count = 0;
+  private last = -1;
   private readonly strings: (string | undefined)[] = [];
 
   get size(): number {
@@ -37,36 +39,49 @@ export class ByteDictionary {
       arena.set(this.arena.subarray(0, this.used));
       this.arena = arena;
     }
-    let size = this.table.length;
-    while (keys * 4 > size * 3) size *= 2;
-    if (size > this.table.length) this.resizeTable(size);
+    let size = this.mask + 1;
+    while (keys * 5 > size * 3) size *= 2;
+    if (size > this.mask + 1) this.resizeTable(size);
   }
 
   /** The id of bytes[start, end), adding it when new. */
   id(bytes: Uint8Array, start: number, end: number): number {
+    const length = end - start;
+    // The previous key first: consecutive rows often share a thread, patient or category.
+    const last = this.last;
+    if (last >= 0) {
+      const at = this.offsets[last]!;
+      if (this.offsets[last + 1]! - at === length) {
+        let k = 0;
+        while (k < length && this.arena[at + k] === bytes[start + k]) k++;
+        if (k === length) return last;
+      }
+    }
     let hash = 0x811c9dc5 | 0;
     for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i]!, 0x01000193);
+    // murmur3's finaliser: sequential ids (M0000001, M0000002…) would cluster otherwise.
+    hash ^= hash >>> 16;
+    hash = Math.imul(hash, 0x85ebca6b);
+    hash ^= hash >>> 13;
+    hash = Math.imul(hash, 0xc2b2ae35);
+    hash ^= hash >>> 16;
+    if (this.mask < 0) throw new Error('ByteDictionary: no keys can be added after freeze()');
     let slot = hash & this.mask;
-    const length = end - start;
+    const table = this.table;
     for (;;) {
-      const id = this.table[slot]!;
+      const id = table[2 * slot]!;
       if (id < 0) break;
-      if (this.hashes[id] === hash) {
+      if (table[2 * slot + 1] === hash) {
         const at = this.offsets[id]!;
         if (this.offsets[id + 1]! - at === length) {
-          let same = true;
-          for (let k = 0; k < length; k++) {
-            if (this.arena[at + k] !== bytes[start + k]) {
-              same = false;
-              break;
-            }
-          }
-          if (same) return id;
+          let k = 0;
+          while (k < length && this.arena[at + k] === bytes[start + k]) k++;
+          if (k === length) return (this.last = id);
         }
       }
       slot = (slot + 1) & this.mask;
     }
-    return this.add(bytes, start, end, hash, slot);
+    return (this.last = this.add(bytes, start, end, hash, slot));
   }
 
   /** The id of a string key, adding it when new. */
@@ -96,20 +111,30 @@ export class ByteDictionary {
     this.used += length;
     this.offsets[id + 1] = this.used;
     this.hashes[id] = hash;
-    this.table[slot] = id;
-    // Load factor at most 3/4 (linear probing stays short with a good hash).
-    if (this.count * 4 > this.table.length * 3) this.resizeTable(this.table.length * 2);
+    this.table[2 * slot] = id;
+    this.table[2 * slot + 1] = hash;
+    // Load factor at most 0.6: linear probing stays short with a well-mixed hash.
+    if (this.count * 5 > (this.mask + 1) * 3) this.resizeTable((this.mask + 1) * 2);
     return id;
   }
 
   private resizeTable(size: number): void {
-    this.table = new Int32Array(size).fill(-1);
+    this.table = new Int32Array(2 * size).fill(-1);
     this.mask = size - 1;
     for (let id = 0; id < this.count; id++) {
       let slot = this.hashes[id]! & this.mask;
-      while (this.table[slot] !== -1) slot = (slot + 1) & this.mask;
-      this.table[slot] = id;
+      while (this.table[2 * slot] !== -1) slot = (slot + 1) & this.mask;
+      this.table[2 * slot] = id;
+      this.table[2 * slot + 1] = this.hashes[id]!;
     }
+  }
+
+  /** Releases the lookup tables once no key will be added: value() and compare() still work. */
+  freeze(): void {
+    this.table = new Int32Array(0);
+    this.hashes = new Int32Array(0);
+    this.mask = -1;
+    this.last = -1;
   }
 
   /** The key of an id, as a string. */
