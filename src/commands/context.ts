@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
 import { loadMessages, type LoadReport } from '../input/load.js';
@@ -40,20 +41,51 @@ export function skippedSummary(report: LoadReport): string[] {
 }
 
 /**
+ * A progress bar on standard error for long reads (SPEC 3: only when it is a
+ * terminal, never with --quiet): plain files totalling 50 MB or more.
+ * cli-progress is loaded only then.
+ */
+async function progressBar(settings: InputSettings): Promise<{ update: (bytes: number) => void; stop: () => void } | undefined> {
+  if (settings.quiet || process.stderr.isTTY !== true || settings.sources.some((s) => s.path === null || /\.gz$/i.test(s.path))) return undefined;
+  let total = 0;
+  try {
+    for (const s of settings.sources) total += statSync(s.path!).size;
+  } catch {
+    return undefined; // the reader reports unreadable files
+  }
+  if (total < 50e6) return undefined;
+  const { SingleBar, Presets } = await import('cli-progress');
+  const bar = new SingleBar(
+    { format: 'reading {bar} {percentage}% | {value}/{total} MB | {eta_formatted} left', stream: process.stderr, hideCursor: true, clearOnComplete: true },
+    Presets.shades_classic,
+  );
+  bar.start(Math.round(total / 1e6), 0);
+  return { update: (bytes) => bar.update(Math.round(bytes / 1e6)), stop: () => bar.stop() };
+}
+
+/**
  * Reads the roster and messages, applies --strict, and resolves clinicians
  * and the work window (holidays for the years the data covers).
  */
 export async function analyse(settings: InputSettings, options: { warnSkipped?: boolean } = {}): Promise<Analysis> {
   const roster = settings.rosterFile ? readRoster(settings.rosterFile, settings.vocabularies) : undefined;
-  const { store, report } = await loadMessages({
-    sources: settings.sources,
-    preset: settings.preset,
-    map: settings.map,
-    delimiter: settings.delimiter,
-    zone: settings.zone,
-    range: settings.range,
-    vocabularies: settings.vocabularies,
-  });
+  const progress = await progressBar(settings);
+  let loaded: Awaited<ReturnType<typeof loadMessages>>;
+  try {
+    loaded = await loadMessages({
+      ...(progress ? { onProgress: progress.update } : {}),
+      sources: settings.sources,
+      preset: settings.preset,
+      map: settings.map,
+      delimiter: settings.delimiter,
+      zone: settings.zone,
+      range: settings.range,
+      vocabularies: settings.vocabularies,
+    });
+  } finally {
+    progress?.stop();
+  }
+  const { store, report } = loaded;
   if (settings.strict && report.rowsSkipped > 0) {
     throw new InputError(['--strict: the input has rows that cannot be used', ...skippedSummary(report)].join('\n'));
   }
