@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import { isAbsolute, relative } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
 import { loadMessages, type LoadReport } from '../input/load.js';
@@ -111,7 +112,7 @@ export function headerLines(analysis: Analysis): string[] {
   const days = settings.workDaysText;
   const holidayNote = settings.holidays ? `, holidays ${settings.holidays} (${[...analysis.window.holidays].filter((d) => d >= since && d <= until && isWorkDay({ ...analysis.window, holidays: new Set() }, d)).length} in window)` : '';
   return [
-    `input: ${settings.sources.map((s) => s.name).join(', ')} (preset ${settings.preset.name}${settings.rosterFile ? `, roster ${settings.rosterFile}` : ''})`,
+    `input: ${settings.sources.map((s) => s.name).join(', ')} (preset ${settings.preset.name}${settings.rosterFile ? `, roster ${shownPath(settings.rosterFile)}` : ''})`,
     `time zone: ${settings.zone.name}`,
     `window: ${formatDay(since)} to ${formatDay(until)}${settings.rangeSource ? ` (${settings.rangeSource})` : ' (dates in the data)'}`,
     `work window: ${days} ${settings.workHoursText}${holidayNote}`,
@@ -136,6 +137,12 @@ export async function emit(report: Report | null, format: Format, raw: RawOption
     color: process.stdout.isTTY === true && !process.env.NO_COLOR && optionString(raw, 'output') === undefined,
   };
   await writeOutput(report ? await render(report, format, terminal) : (text ?? ''), optionString(raw, 'output'));
+}
+
+/** A path as people read it: relative to the working folder when inside it. */
+function shownPath(path: string): string {
+  const relativePath = relative(process.cwd(), path);
+  return isAbsolute(path) && !relativePath.startsWith('..') && !isAbsolute(relativePath) ? relativePath : path;
 }
 
 /** `1 row`, `2 rows`. */

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { AFTER_HOURS_COLUMNS, afterHours, hourWeekdayCounts } from '../metrics/after-hours.js';
 import { groupColumns, parseWithin, type MetricContext, type MetricSettings, type MetricTable } from '../metrics/context.js';
-import { latency, latencyColumns } from '../metrics/latency.js';
+import { answeredCurve, latency, latencyColumns } from '../metrics/latency.js';
 import { ROUNDS_COLUMNS, rounds } from '../metrics/rounds.js';
 import { volume, volumeColumns } from '../metrics/volume.js';
 import { parseTimeRange } from '../model/calendar.js';
@@ -13,7 +13,8 @@ import { numberOption, optionString, type RawOptions } from '../options.js';
 import { hourChart } from '../output/chart.js';
 import { pseudonym, suppressSmallCells } from '../output/privacy.js';
 import { UsageError } from '../errors.js';
-import type { ColumnSpec, Report, Section } from '../output/report.js';
+import type { ColumnSpec, Highlight, Report, Section } from '../output/report.js';
+import type { ChartData } from '../output/vega-charts.js';
 import { analyse, emit, headerLines, prepare, skippedSummary, type Analysis } from './context.js';
 
 /** The four sections of SPEC 2, by their command and CSV section names. */
@@ -176,6 +177,33 @@ function settingsOf(analysis: Analysis, settings: MetricSettings, dims: Dimensio
   };
 }
 
+/** The data of the HTML charts (SPEC 3.3), small cells suppressed like the tables. */
+function chartData(context: MetricContext): ChartData {
+  const rows = (name: SectionName, dims: Dimension[]) => section(context, name, dims, false).rows;
+  return {
+    hourWeekday: hourWeekdayCounts(context),
+    workHours: context.window.hours,
+    workDays: context.window.days,
+    latencyCurve: context.minCell === undefined ? answeredCurve(context, ['role'], 168) : [],
+    roundsByCategory: rows('rounds', ['category']),
+    volumeByRole: rows('volume', ['role']),
+    volumeByCategory: rows('volume', ['category']),
+  };
+}
+
+/** Headline figures for the top of the HTML page. */
+function highlights(context: MetricContext): Highlight[] {
+  const one = (name: SectionName) => section(context, name, [], false).rows[0]!;
+  const number = (v: unknown, digits = 0, suffix = '') => (typeof v === 'number' ? `${v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })}${suffix}` : '—');
+  const volume = one('volume'), after = one('after-hours'), latency = one('latency'), rounds = one('rounds');
+  return [
+    { label: 'clinician messages sent', value: number(volume.messages_sent), note: `by ${number(volume.clinicians)} clinicians` },
+    { label: 'sent after hours', value: number(after.pct_after_hours, 1, '%'), note: `${number(after.est_after_hours_minutes_per_clinician_week, 0)} min per clinician-week (estimate)` },
+    { label: 'median hours to a reply', value: number(latency.median_hours, 1), note: `${number(latency[`pct_within_${context.settings.within.at(-1)?.label}`], 1, '%')} answered within ${context.settings.within.at(-1)?.label ?? ''}` },
+    { label: 'threads with at most 4 rounds', value: number(rounds.pct_le_4_rounds, 1, '%'), note: `${number(rounds.threads)} threads` },
+  ];
+}
+
 /**
  * Runs a metric command: `report` (every section; overall, by role and by
  * category unless --by is given) or one section.
@@ -197,6 +225,7 @@ export async function runMetrics(command: Command, files: string[], names: reado
     settings: settingsOf(analysis, metric, dims, privacy),
     header: [...headerLines(analysis), ...skippedSummary(analysis.report).slice(0, 1)],
     sections,
+    ...(format === 'html' ? { charts: chartData(context), highlights: highlights(context) } : {}),
   };
   await emit(report, format, raw);
 }

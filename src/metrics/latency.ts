@@ -130,3 +130,37 @@ function latencyRows(context: MetricContext, dims: Dimension[]): Row[] {
     return row;
   });
 }
+
+/**
+ * The share of index messages answered within each number of hours, per
+ * group: for the cumulative curves of the HTML report. The denominator is
+ * every index message of the group, so the curve ends at the answered share.
+ *
+ * @example a group with replies after 1 h and 3 h and one unanswered message:
+ * 0 h 0 %, 1 h 33.3 %, 2 h 33.3 %, 3 h 66.7 %.
+ */
+export function answeredCurve(context: MetricContext, dims: Dimension[], maxHours: number): Row[] {
+  const entities = indexMessages(context);
+  const { elapsed } = replyTimes(context);
+  const groups = groupEntities(dims, 'index', entities, context);
+  const groupCount = groups.labels.length;
+  const total = new Int32Array(groupCount);
+  const byHour = Array.from({ length: groupCount }, () => new Int32Array(maxHours + 1));
+  for (let p = 0; p < entities.length; p++) {
+    const g = groups.of[p]!;
+    total[g]!++;
+    const ms = elapsed[p]!;
+    if (Number.isNaN(ms)) continue;
+    const hour = Math.ceil(ms / MS_PER_HOUR);
+    if (hour <= maxHours) byHour[g]![hour]!++;
+  }
+  const rows: Row[] = [];
+  for (const g of groups.sorted) {
+    let answered = 0;
+    for (let h = 0; h <= maxHours; h++) {
+      answered += byHour[g]![h]!;
+      rows.push({ ...groupRow(groups, g), hours: h, pct_answered: percent(answered, total[g]!) });
+    }
+  }
+  return rows;
+}

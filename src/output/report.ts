@@ -1,3 +1,5 @@
+import type { ChartData } from './vega-charts.js';
+
 /**
  * What every writer renders: a report of named sections, each a list of
  * plain rows whose keys are the CSV column names (SPEC 3).
@@ -45,8 +47,19 @@ export interface Section {
   details?: string[];
 }
 
+/** A headline figure for the top of a page (HTML). */
+export interface Highlight {
+  label: string;
+  value: string;
+  note?: string;
+}
+
 export interface Report {
   title: string;
+  /** Headline figures (HTML). */
+  highlights?: Highlight[];
+  /** Data for the charts of the HTML format. */
+  charts?: ChartData;
   /** The run's settings, as JSON-ready values (SPEC 3: JSON documents carry them). */
   settings: Record<string, unknown>;
   /** Lines for the human header of table/markdown output. */
