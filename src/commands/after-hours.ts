@@ -1,6 +1,5 @@
-import { Command } from 'commander';
-import { addOptions } from '../options.js';
-import { runMetrics } from './metrics.js';
+import type { Command } from 'commander';
+import { metricCommand } from './metrics.js';
 
 const HELP = `
 Clinician messages outside the work window and in the evening band, days
@@ -13,11 +12,5 @@ Examples:
   msgwork after-hours --by clinician --session-gap 20 --format csv samples/messages.csv`;
 
 export function afterHoursCommand(): Command {
-  const command = new Command('after-hours')
-    .summary('after-hours ("pajama time") messages and estimated time')
-    .argument('[files...]', 'message exports (CSV, TSV, .gz); - or none for standard input')
-    .addHelpText('after', HELP);
-  addOptions(command, ['input', 'window', 'metrics', 'output', 'pseudonym', 'privacy']);
-  command.action((files: string[], _options: unknown, self: Command) => runMetrics(self, files, ['after-hours']));
-  return command;
+  return metricCommand('after-hours', 'after-hours ("pajama time") messages and estimated time', HELP, ['after-hours']);
 }

@@ -1,6 +1,5 @@
-import { Command } from 'commander';
-import { addOptions } from '../options.js';
-import { runMetrics } from './metrics.js';
+import type { Command } from 'commander';
+import { metricCommand } from './metrics.js';
 
 const HELP = `
 Hours from a patient's first message in a run to the first clinician reply in
@@ -13,11 +12,5 @@ Examples:
   msgwork latency --by category --within 4h,24h,72h --format csv samples/messages.csv`;
 
 export function latencyCommand(): Command {
-  const command = new Command('latency')
-    .summary('how fast patients get an answer')
-    .argument('[files...]', 'message exports (CSV, TSV, .gz); - or none for standard input')
-    .addHelpText('after', HELP);
-  addOptions(command, ['input', 'window', 'metrics', 'output', 'pseudonym', 'privacy']);
-  command.action((files: string[], _options: unknown, self: Command) => runMetrics(self, files, ['latency']));
-  return command;
+  return metricCommand('latency', 'how fast patients get an answer', HELP, ['latency']);
 }

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Command } from 'commander';
 import { AFTER_HOURS_COLUMNS, afterHours, hourWeekdayCounts } from '../metrics/after-hours.js';
 import { groupColumns, parseWithin, type MetricContext, type MetricSettings, type MetricTable } from '../metrics/context.js';
 import { answeredCurve, latency, latencyColumns } from '../metrics/latency.js';
@@ -9,7 +9,7 @@ import { parseBy, type Dimension } from '../model/groups.js';
 import { buildThreads } from '../model/threads.js';
 import { WorkClock } from '../model/worktime.js';
 import { formatDay } from '../model/zone.js';
-import { numberOption, optionString, type RawOptions } from '../options.js';
+import { addOptions, numberOption, optionString, type RawOptions } from '../options.js';
 import { hourChart } from '../output/chart.js';
 import { pseudonym, suppressSmallCells } from '../output/privacy.js';
 import { UsageError } from '../errors.js';
@@ -228,4 +228,15 @@ export async function runMetrics(command: Command, files: string[], names: reado
     ...(format === 'html' ? { charts: chartData(context), highlights: highlights(context) } : {}),
   };
   await emit(report, format, raw);
+}
+
+/** A metric command: its name, summary and help text; the options and the run are shared. */
+export function metricCommand(name: string, summary: string, help: string, sections: readonly SectionName[]): Command {
+  const command = new Command(name)
+    .summary(summary)
+    .argument('[files...]', 'message exports (CSV, TSV, .gz); - or none for standard input')
+    .addHelpText('after', help);
+  addOptions(command, ['input', 'window', 'metrics', 'output', 'pseudonym', 'privacy']);
+  command.action((files: string[], _options: unknown, self: Command) => runMetrics(self, files, sections));
+  return command;
 }

@@ -1,6 +1,5 @@
-import { Command } from 'commander';
-import { addOptions } from '../options.js';
-import { runMetrics, SECTION_NAMES } from './metrics.js';
+import type { Command } from 'commander';
+import { metricCommand, SECTION_NAMES } from './metrics.js';
 
 const HELP = `
 Every section — volume, after hours, latency, rounds — overall, by role and by
@@ -14,11 +13,5 @@ Examples:
   msgwork report --by department,role --format csv samples/messages.csv > workload.csv`;
 
 export function reportCommand(): Command {
-  const command = new Command('report')
-    .summary('every section, overall, by role and by category')
-    .argument('[files...]', 'message exports (CSV, TSV, .gz); - or none for standard input')
-    .addHelpText('after', HELP);
-  addOptions(command, ['input', 'window', 'metrics', 'output', 'pseudonym', 'privacy']);
-  command.action((files: string[], _options: unknown, self: Command) => runMetrics(self, files, SECTION_NAMES));
-  return command;
+  return metricCommand('report', 'every section, overall, by role and by category', HELP, SECTION_NAMES);
 }

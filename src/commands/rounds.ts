@@ -1,6 +1,5 @@
-import { Command } from 'commander';
-import { addOptions } from '../options.js';
-import { runMetrics } from './metrics.js';
+import type { Command } from 'commander';
+import { metricCommand } from './metrics.js';
 
 const HELP = `
 Rounds per thread (a patient run followed by a clinician run): mean, median,
@@ -11,11 +10,5 @@ Examples:
   msgwork rounds --by category samples/messages.csv`;
 
 export function roundsCommand(): Command {
-  const command = new Command('rounds')
-    .summary('back-and-forth rounds per thread')
-    .argument('[files...]', 'message exports (CSV, TSV, .gz); - or none for standard input')
-    .addHelpText('after', HELP);
-  addOptions(command, ['input', 'window', 'metrics', 'output', 'pseudonym', 'privacy']);
-  command.action((files: string[], _options: unknown, self: Command) => runMetrics(self, files, ['rounds']));
-  return command;
+  return metricCommand('rounds', 'back-and-forth rounds per thread', HELP, ['rounds']);
 }

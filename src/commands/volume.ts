@@ -1,6 +1,5 @@
-import { Command } from 'commander';
-import { addOptions } from '../options.js';
-import { runMetrics } from './metrics.js';
+import type { Command } from 'commander';
+import { metricCommand } from './metrics.js';
 
 const HELP = `
 Clinician messages sent (clinicians, share, mean and median per clinician),
@@ -13,11 +12,5 @@ Examples:
   msgwork volume --by clinician --roster samples/roster.csv samples/messages.csv`;
 
 export function volumeCommand(): Command {
-  const command = new Command('volume')
-    .summary('messages per clinician, role, category…')
-    .argument('[files...]', 'message exports (CSV, TSV, .gz); - or none for standard input')
-    .addHelpText('after', HELP);
-  addOptions(command, ['input', 'window', 'metrics', 'output', 'pseudonym', 'privacy']);
-  command.action((files: string[], _options: unknown, self: Command) => runMetrics(self, files, ['volume']));
-  return command;
+  return metricCommand('volume', 'messages per clinician, role, category…', HELP, ['volume']);
 }
