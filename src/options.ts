@@ -12,7 +12,7 @@ import { machineTimeZone, Zone } from './model/zone.js';
  * groups they take, the config file (`--config`) may hold any of them, and
  * flags given on the command line override the config file.
  */
-export type OptionGroup = 'input' | 'window' | 'metrics' | 'output' | 'pseudonym' | 'privacy' | 'check' | 'generate';
+export type OptionGroup = 'config' | 'input' | 'window' | 'metrics' | 'output' | 'pseudonym' | 'privacy' | 'check' | 'generate';
 type Kind = 'string' | 'boolean' | 'number' | 'list';
 
 interface OptionDef {
@@ -34,7 +34,7 @@ export const OPTIONS: readonly OptionDef[] = [
   { flags: '--delimiter <char>', description: "field delimiter (default ',', tab for .tsv files; '\\t' or tab for tab)", group: 'input', kind: 'string' },
   { flags: '--timezone <zone>', description: 'IANA time zone of local-time rules and of timestamps without an offset (default: this machine\'s)', group: 'input', kind: 'string' },
   { flags: '--strict', description: 'fail (exit 2) when any row is skipped', group: 'input', kind: 'boolean' },
-  { flags: '--config <file>', description: 'JSON file with any option (flags override it)', group: 'input', kind: 'string' },
+  { flags: '--config <file>', description: 'JSON file with any option (flags override it)', group: 'config', kind: 'string' },
   { flags: '--work-hours <HH:MM-HH:MM>', description: 'work hours, [start, end)', group: 'window', kind: 'string', default: '07:00-17:00' },
   { flags: '--work-days <days>', description: 'work days, e.g. mon-fri or mon,tue,thu', group: 'window', kind: 'string', default: 'mon-fri' },
   { flags: '--holidays <file|us-federal>', description: 'days outside the work window: a file of YYYY-MM-DD lines, or us-federal', group: 'window', kind: 'string' },
@@ -53,6 +53,12 @@ export const OPTIONS: readonly OptionDef[] = [
   { flags: '--pseudonymize <key>', description: 'replace clinician ids in outputs with a keyed hash', group: 'pseudonym', kind: 'string' },
   { flags: '--min-cell <n>', description: 'suppress counts below n and figures derived from them', group: 'privacy', kind: 'number' },
   { flags: '--rule <rule>', description: "threshold rule 'SECTION.COLUMN OP NUMBER' (repeatable)", group: 'check', kind: 'list' },
+  { flags: '--threads <n>', description: 'number of threads', group: 'generate', kind: 'number', default: '1000' },
+  { flags: '--seed <n>', description: 'random seed', group: 'generate', kind: 'number', default: '1' },
+  { flags: '--start <YYYY-MM-DD>', description: 'first day', group: 'generate', kind: 'string', default: '2024-01-01' },
+  { flags: '--days <n>', description: 'days covered', group: 'generate', kind: 'number', default: '91' },
+  { flags: '--clinicians <n>', description: 'clinicians (default: scales with threads)', group: 'generate', kind: 'number' },
+  { flags: '--roster-out <file>', description: 'also write the matching clinician roster', group: 'generate', kind: 'string' },
 ];
 
 function attributeName(flags: string): string {
@@ -64,10 +70,10 @@ function longName(flags: string): string {
   return /--([a-z-]+)/.exec(flags)![1]!;
 }
 
-/** Adds the options of the given groups to a command. */
+/** Adds the options of the given groups (and --config, which every command takes) to a command. */
 export function addOptions(command: Command, groups: readonly OptionGroup[]): Command {
   for (const def of OPTIONS) {
-    if (!groups.includes(def.group)) continue;
+    if (def.group !== 'config' && !groups.includes(def.group)) continue;
     const option = new Option(def.flags, def.description);
     if (def.default !== undefined) option.default(def.default);
     if (def.choices) option.choices(def.choices as string[]);
@@ -78,7 +84,7 @@ export function addOptions(command: Command, groups: readonly OptionGroup[]): Co
 }
 
 /** Config keys holding file paths (resolved against the config file's folder). */
-const CONFIG_PATHS = ['roster', 'holidays', 'output'];
+const CONFIG_PATHS = ['roster', 'holidays', 'output', 'roster-out'];
 
 /** The parsed config file: option values by attribute name, plus synonyms. */
 export interface ConfigFile {

@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { generate, rosterCsv } from '../generate/synthetic.js';
 import { parseDate } from '../model/calendar.js';
-import { numberOption, type RawOptions } from '../options.js';
+import { addOptions, mergedOptions, numberOption } from '../options.js';
 
 const HELP = `
 Writes a synthetic export in the canonical columns: clinicians of eight roles
@@ -37,15 +37,11 @@ export function generateCommand(): Command {
   const command = new Command('generate')
     .summary('write a synthetic export (and roster)')
     .description('Writes a realistic synthetic message export (SPEC 5).')
-    .option('--threads <n>', 'number of threads', '1000')
-    .option('--seed <n>', 'random seed', '1')
-    .option('--start <YYYY-MM-DD>', 'first day', '2024-01-01')
-    .option('--days <n>', 'days covered', '91')
-    .option('--clinicians <n>', 'clinicians (default: scales with threads)')
     .option('-o, --output <file>', 'write the export to this file (atomically) instead of standard output')
-    .option('--roster-out <file>', 'also write the matching clinician roster')
     .addHelpText('after', HELP);
-  command.action(async (options: RawOptions) => {
+  addOptions(command, ['generate']);
+  command.action(async (_options: unknown, self: Command) => {
+    const { raw: options } = await mergedOptions(self);
     const threads = numberOption(options, 'threads', '--threads', { min: 1, integer: true })!;
     const seed = numberOption(options, 'seed', '--seed', { min: 0, integer: true })!;
     const days = numberOption(options, 'days', '--days', { min: 1, integer: true })!;
