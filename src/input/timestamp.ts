@@ -65,9 +65,6 @@ export function parseTimestamp(text: string, zone: Zone): number {
   return NaN;
 }
 
-/** The message shown for an unparseable timestamp. */
-export const TIMESTAMP_HINT = 'not a timestamp (expected ISO 8601 like 2024-03-05T14:03:00 or M/D/YYYY h:mm AM)';
-
 const D0 = 48;
 
 function digits(b: Uint8Array, at: number, count: number): number {

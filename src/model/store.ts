@@ -22,11 +22,6 @@ export class Interner {
     return id;
   }
 
-  /** The id of `value`, or -1 when it was never added. */
-  find(value: string): number {
-    return this.ids.get(value) ?? -1;
-  }
-
   get size(): number {
     return this.values.length;
   }

@@ -120,11 +120,6 @@ export class Zone {
   }
 }
 
-/** Local day number (days since 1970-01-01) of a naive local epoch ms. */
-export function dayNumber(localMs: number): number {
-  return Math.floor(localMs / MS_PER_DAY);
-}
-
 /** Day number of a calendar date (month 1-12). */
 export function dayNumberOf(year: number, month: number, day: number): number {
   return Math.floor(Date.UTC(year, month - 1, day) / MS_PER_DAY);
