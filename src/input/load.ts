@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import type { DayRange } from '../model/calendar.js';
 import { ByteDictionary } from '../model/dictionary.js';
@@ -187,13 +187,9 @@ export async function loadMessages(options: LoadOptions): Promise<Loaded> {
    * triple) past the real size on a multi-million-row export.
    */
   const reserve = (source: InputSource, first: Uint8Array) => {
-    if (source.path === null || first[0] === 0x1f) return; // standard input or gzip: size unknown
-    let size: number;
-    try {
-      size = statSync(source.path).size;
-    } catch {
-      return;
-    }
+    if (source.path === null) return; // standard input: size unknown
+    const size = textSize(source.path);
+    if (size === undefined) return;
     let lines = 0;
     for (let i = 0; i < first.length; i++) if (first[i] === 10) lines++;
     if (lines < 2 || size < 1 << 22) return;
@@ -389,6 +385,30 @@ export async function loadMessages(options: LoadOptions): Promise<Loaded> {
     hasRecipient,
   };
   return { store, report };
+}
+
+/**
+ * The size of a file's text: its size, or for gzip the uncompressed size in
+ * its trailer (ISIZE, modulo 4 GiB, of the last member: an underestimate
+ * then only means the columns grow as usual).
+ */
+function textSize(path: string): number | undefined {
+  try {
+    const size = statSync(path).size;
+    const fd = openSync(path, 'r');
+    try {
+      const head = new Uint8Array(2);
+      readSync(fd, head, 0, 2, 0);
+      if (head[0] !== 0x1f || head[1] !== 0x8b || size < 18) return size;
+      const tail = Buffer.alloc(4);
+      readSync(fd, tail, 0, 4, size - 4);
+      return tail.readUInt32LE(0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
 }
 
 function describeRange(range: DayRange): string {
