@@ -251,10 +251,11 @@ export function inputSettings(files: readonly string[], raw: RawOptions, config?
     rangeSource = [since && `--since ${since}`, until && `--until ${until}`].filter(Boolean).join(' ');
   }
   const mapText = str(raw, 'map');
+  const preset = getPreset(str(raw, 'preset') ?? 'canonical');
   return {
     files,
     sources: inputSources(files),
-    preset: getPreset(str(raw, 'preset') ?? 'canonical'),
+    preset,
     map: mapText === undefined ? new Map() : parseMap(mapText),
     rosterFile: str(raw, 'roster'),
     delimiter: parseDelimiter(str(raw, 'delimiter')),
@@ -270,7 +271,7 @@ export function inputSettings(files: readonly string[], raw: RawOptions, config?
     quiet: raw.quiet === true,
     vocabularies: makeVocabularies({
       ...config?.synonyms,
-      sender_type: { ...getPreset(str(raw, 'preset') ?? 'canonical').senderTypes, ...config?.synonyms.sender_type },
+      sender_type: { ...preset.senderTypes, ...config?.synonyms.sender_type },
     }),
     configFile: config?.file,
   };

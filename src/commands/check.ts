@@ -98,8 +98,11 @@ export function checkCommand(): Command {
     const context = metricContext(analysis, metric, privacySettings(raw));
     const results: Record<string, string | number | null>[] = [];
     let failed = 0;
+    // Rules on the same section share one computed table.
+    const tables = new Map<SectionName, ReturnType<typeof section>>();
     for (const rule of rules) {
-      const table = section(context, rule.section, dims, false);
+      if (!tables.has(rule.section)) tables.set(rule.section, section(context, rule.section, dims, false));
+      const table = tables.get(rule.section)!;
       for (const row of table.rows) {
         const group = dims.map((d) => `${groupColumn(d)}=${row[groupColumn(d)]}`).join(' ');
         const value = row[rule.column];

@@ -177,9 +177,15 @@ function settingsOf(analysis: Analysis, settings: MetricSettings, dims: Dimensio
   };
 }
 
+/** A section the report already holds (by its name), else computed now. */
+function sectionOf(context: MetricContext, built: readonly Section[], name: SectionName, dims: Dimension[]): Section {
+  const wanted = dims.length ? `${name}.by_${dims.join('_')}` : name;
+  return built.find((s) => s.name === wanted) ?? section(context, name, dims, false);
+}
+
 /** The data of the HTML charts (SPEC 3.3), small cells suppressed like the tables. */
-function chartData(context: MetricContext): ChartData {
-  const rows = (name: SectionName, dims: Dimension[]) => section(context, name, dims, false).rows;
+function chartData(context: MetricContext, built: readonly Section[]): ChartData {
+  const rows = (name: SectionName, dims: Dimension[]) => sectionOf(context, built, name, dims).rows;
   return {
     hourWeekday: hourWeekdayCounts(context),
     workHours: context.window.hours,
@@ -192,8 +198,8 @@ function chartData(context: MetricContext): ChartData {
 }
 
 /** Headline figures for the top of the HTML page. */
-function highlights(context: MetricContext): Highlight[] {
-  const one = (name: SectionName) => section(context, name, [], false).rows[0]!;
+function highlights(context: MetricContext, built: readonly Section[]): Highlight[] {
+  const one = (name: SectionName) => sectionOf(context, built, name, []).rows[0]!;
   const number = (v: unknown, digits = 0, suffix = '') => (typeof v === 'number' ? `${v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })}${suffix}` : '—');
   const volume = one('volume'), after = one('after-hours'), latency = one('latency'), rounds = one('rounds');
   return [
@@ -225,7 +231,7 @@ export async function runMetrics(command: Command, files: string[], names: reado
     settings: settingsOf(analysis, metric, dims, privacy),
     header: [...headerLines(analysis), ...skippedSummary(analysis.report).slice(0, 1)],
     sections,
-    ...(format === 'html' ? { charts: chartData(context), highlights: highlights(context) } : {}),
+    ...(format === 'html' ? { charts: chartData(context, sections), highlights: highlights(context, sections) } : {}),
   };
   await emit(report, format, raw);
 }
