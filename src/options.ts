@@ -5,7 +5,8 @@ import { closest, getPreset, parseMap, type Field, type Preset } from './input/m
 import { inputSources, type InputSource } from './input/source.js';
 import { makeVocabularies, type Synonyms, type Vocabularies } from './input/vocabulary.js';
 import { parseDateOption, parseTimeRange, parseWorkDays, resolvePeriod, todayIn, type DayRange, type TimeRange } from './model/calendar.js';
-import { machineTimeZone, Zone } from './model/zone.js';
+import { checkTimeZone, machineTimeZone, Zone } from './model/zone.js';
+import { ENCODINGS, parseEncoding, type Encoding } from './input/encoding.js';
 
 /**
  * Every option of every command, in one table: the command files pick the
@@ -31,8 +32,14 @@ export const OPTIONS: readonly OptionDef[] = [
   { flags: '--preset <name>', description: 'column mapping preset (canonical, epic-clarity)', group: 'input', kind: 'string', default: 'canonical' },
   { flags: '--map <field=Column,...>', description: "map canonical fields to the file's headers (case-insensitive)", group: 'input', kind: 'string' },
   { flags: '--roster <file>', description: 'clinician roster CSV: clinician_id, role, department, care_setting, fte', group: 'input', kind: 'string' },
-  { flags: '--delimiter <char>', description: "field delimiter (default ',', tab for .tsv files; '\\t' or tab for tab)", group: 'input', kind: 'string' },
-  { flags: '--timezone <zone>', description: 'IANA time zone of local-time rules and of timestamps without an offset (default: this machine\'s)', group: 'input', kind: 'string' },
+  { flags: '--delimiter <char>', description: "field delimiter (default: sniffed from the header among , tab ; |; tab for .tsv files; '\\t' or tab for tab)", group: 'input', kind: 'string' },
+  { flags: '--quote <none|">', description: 'quoting: \'"\' (the default for CSV) or none (the default for tab-separated files)', group: 'input', kind: 'string' },
+  { flags: '--encoding <name>', description: 'text encoding: utf-8, windows-1252, latin1, utf-16le (default: UTF-8, or UTF-16 by its byte-order mark; text that is not UTF-8 is read as Windows-1252 with a warning)', group: 'input', kind: 'string' },
+  { flags: '--sheet <name>', description: 'worksheet of an .xlsx workbook (default: the first)', group: 'input', kind: 'string' },
+  { flags: '--time-format <pattern>', description: "sent_at pattern in date-fns tokens, e.g. 'dd.MM.yyyy HH:mm' (default: ISO 8601, M/D/YYYY h:mm AM, SQL Server and Oracle text forms)", group: 'input', kind: 'string' },
+  { flags: '--timezone <zone>', description: 'IANA time zone of local-time rules (hour, weekday, date), and of timestamps without an offset (default: this machine\'s)', group: 'input', kind: 'string' },
+  { flags: '--input-timezone <zone>', description: 'IANA zone of timestamps without an offset when it differs from --timezone (e.g. UTC for Epic *_UTC_DTTM columns)', group: 'input', kind: 'string' },
+  { flags: '--system-senders <ids>', description: 'sender ids of automated messages (portal reminders, generic users): counted in validate, excluded from every metric', group: 'input', kind: 'list' },
   { flags: '--strict', description: 'fail (exit 2) when any row is skipped', group: 'input', kind: 'boolean' },
   { flags: '--config <file>', description: 'JSON file with any option (flags override it)', group: 'config', kind: 'string' },
   { flags: '--work-hours <HH:MM-HH:MM>', description: 'work hours, [start, end)', group: 'window', kind: 'string', default: '07:00-17:00' },
@@ -156,6 +163,9 @@ export async function readConfig(file: string): Promise<ConfigFile> {
   }
   const values: Record<string, string | boolean | string[]> = {};
   let synonyms: ConfigFile['synonyms'] = {};
+  const { synonymProblems } = await import('./input/vocabulary.js');
+  const problems = synonymProblems(((parsed.data as Record<string, unknown>).synonyms ?? {}) as Record<string, Synonyms>, closest);
+  if (problems.length > 0) throw new UsageError(`${file}: ${problems.join('; ')}`);
   const { dirname, resolve } = await import('node:path');
   for (const [key, value] of Object.entries(parsed.data as Record<string, unknown>)) {
     if (key === 'synonyms') synonyms = value as ConfigFile['synonyms'];
@@ -196,7 +206,16 @@ export interface InputSettings {
   map: Map<Field, string>;
   rosterFile?: string | undefined;
   delimiter?: string | undefined;
+  /** Explicit quoting (`--quote`); otherwise on for CSV, off for tab-separated files. */
+  quote?: boolean | undefined;
+  encoding?: Encoding | undefined;
+  sheet?: string | undefined;
+  timeFormat?: string | undefined;
+  /** Reporting zone: every local-time rule. */
   zone: Zone;
+  /** Zone of timestamps without an offset (--input-timezone, else the reporting zone's name); counts DST gaps and overlaps. */
+  inputZone: Zone;
+  systemSenders: string[];
   workHours: TimeRange;
   workDays: boolean[];
   workHoursText: string;
@@ -220,15 +239,29 @@ function str(raw: RawOptions, key: string): string | undefined {
 function parseDelimiter(text: string | undefined): string | undefined {
   if (text === undefined) return undefined;
   if (text === '\\t' || text.toLowerCase() === 'tab' || text === '\t') return '\t';
-  if (text.length !== 1 || text === '"' || text === '\n' || text === '\r') {
-    throw new UsageError(`--delimiter: "${text}" must be one character other than a quote or newline (or \\t for tab)`);
+  if (text.length !== 1 || text === '"' || text === '\n' || text === '\r' || text.charCodeAt(0) < 32 || text.charCodeAt(0) > 126) {
+    throw new UsageError(`--delimiter: ${JSON.stringify(text.slice(0, 10))} must be one printable ASCII character other than a quote (or \\t for tab), such as , ; or |`);
   }
   return text;
+}
+
+function parseQuote(text: string | undefined): boolean | undefined {
+  if (text === undefined) return undefined;
+  if (text === '"') return true;
+  if (text.toLowerCase() === 'none' || text === '') return false;
+  throw new UsageError(`--quote: "${text.slice(0, 10)}" is not none or '"'`);
 }
 
 /** Validates the input and window options of a command. */
 export function inputSettings(files: readonly string[], raw: RawOptions, config?: ConfigFile): InputSettings {
   const zone = new Zone(str(raw, 'timezone') ?? machineTimeZone());
+  const inputZoneName = str(raw, 'inputTimezone');
+  const inputZone = new Zone(inputZoneName === undefined ? zone.name : checkTimeZone(inputZoneName, '--input-timezone'));
+  const encodingText = str(raw, 'encoding');
+  const encoding = encodingText === undefined ? undefined : parseEncoding(encodingText);
+  if (encodingText !== undefined && encoding === undefined) {
+    throw new UsageError(`--encoding: "${encodingText.slice(0, 20)}" is not one of ${ENCODINGS.join(', ')}`);
+  }
   const workHoursText = str(raw, 'workHours') ?? '07:00-17:00';
   const workDaysText = str(raw, 'workDays') ?? 'mon-fri';
   const workHours = parseTimeRange(workHoursText, '--work-hours');
@@ -259,7 +292,13 @@ export function inputSettings(files: readonly string[], raw: RawOptions, config?
     map: mapText === undefined ? new Map() : parseMap(mapText),
     rosterFile: str(raw, 'roster'),
     delimiter: parseDelimiter(str(raw, 'delimiter')),
+    quote: parseQuote(str(raw, 'quote')),
+    encoding,
+    sheet: str(raw, 'sheet'),
+    timeFormat: str(raw, 'timeFormat'),
     zone,
+    inputZone,
+    systemSenders: (str(raw, 'systemSenders') ?? '').split(',').map((s) => s.trim()).filter((s) => s !== ''),
     workHours,
     workDays,
     workHoursText,

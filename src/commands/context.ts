@@ -79,7 +79,13 @@ export async function analyse(settings: InputSettings, options: { warnSkipped?: 
       preset: settings.preset,
       map: settings.map,
       delimiter: settings.delimiter,
+      quote: settings.quote,
+      encoding: settings.encoding,
+      sheet: settings.sheet,
+      timeFormat: settings.timeFormat,
       zone: settings.zone,
+      inputZone: settings.inputZone,
+      systemSenders: settings.systemSenders,
       range: settings.range,
       vocabularies: settings.vocabularies,
     });
@@ -90,6 +96,7 @@ export async function analyse(settings: InputSettings, options: { warnSkipped?: 
   if (settings.strict && report.rowsSkipped > 0) {
     throw new InputError(['--strict: the input has rows that cannot be used', ...skippedSummary(report)].join('\n'));
   }
+  for (const warning of report.warnings) warn(settings, `msgwork: warning: ${warning}`);
   if (options.warnSkipped !== false && report.rowsSkipped > 0) warn(settings, skippedSummary(report).map((l) => `msgwork: ${l}`).join('\n'));
   let firstDay = Infinity, lastDay = -Infinity;
   for (let i = 0; i < store.count; i++) {
@@ -113,7 +120,7 @@ export function headerLines(analysis: Analysis): string[] {
   const holidayNote = settings.holidays ? `, holidays ${settings.holidays} (${[...analysis.window.holidays].filter((d) => d >= since && d <= until && isWorkDay({ ...analysis.window, holidays: new Set() }, d)).length} in window)` : '';
   return [
     `input: ${settings.sources.map((s) => s.name).join(', ')} (preset ${settings.preset.name}${settings.rosterFile ? `, roster ${shownPath(settings.rosterFile)}` : ''})`,
-    `time zone: ${settings.zone.name}`,
+    `time zone: ${settings.zone.name}${settings.inputZone.name !== settings.zone.name ? ` (timestamps without an offset read in ${settings.inputZone.name})` : ''}`,
     `window: ${formatDay(since)} to ${formatDay(until)}${settings.rangeSource ? ` (${settings.rangeSource})` : ' (dates in the data)'}`,
     `work window: ${days} ${settings.workHoursText}${holidayNote}`,
     `rows: ${thousands(report.rowsRead)} read, ${thousands(report.rowsUsed)} used, ${thousands(report.rowsSkipped)} skipped` +

@@ -3,6 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { Command } from 'commander';
 import { UsageError } from '../errors.js';
+import { renderShape, SHAPE_HELP, SHAPES, type Shape } from '../generate/shapes.js';
 import { generate, rosterCsv } from '../generate/synthetic.js';
 import { parseDate } from '../model/calendar.js';
 import { addOptions, mergedOptions, numberOption } from '../options.js';
@@ -14,9 +15,14 @@ in work hours with some after-hours work, multi-round threads, a few
 unanswered threads and system messages. The same seed gives the same file.
 Times are wall-clock times without an offset. No real data.
 
+--shape writes the same messages the way real exports come (made in memory:
+meant for trying the readers, not for millions of threads):
+${SHAPES.map((s) => `  ${s.padEnd(14)} ${SHAPE_HELP[s]}`).join('\n')}
+
 Examples:
-  msgwork generate --threads 3300 --seed 1 -o samples/messages.csv --roster-out samples/roster.csv
-  msgwork generate --threads 1500000 --seed 7 -o bench/data/messages.csv`;
+  npx msgwork generate --threads 3150 --seed 1 -o samples/messages.csv --roster-out samples/roster.csv
+  npx msgwork generate --threads 300 --shape epic-ehi -o myc_mesg.tsv --roster-out roster.csv
+  npx msgwork generate --threads 1500000 --seed 7 -o bench/data/messages.csv`;
 
 function write(stream: Writable, text: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -38,6 +44,7 @@ export function generateCommand(): Command {
     .summary('write a synthetic export (and roster)')
     .description('Writes a realistic synthetic message export (SPEC 5).')
     .option('-o, --output <file>', 'write the export to this file (atomically) instead of standard output')
+    .option('--shape <shape>', `the export's shape: ${SHAPES.join(', ')}`, 'canonical')
     .addHelpText('after', HELP);
   addOptions(command, ['generate']);
   command.action(async (_options: unknown, self: Command) => {
@@ -49,6 +56,9 @@ export function generateCommand(): Command {
     const start = String(options.start);
     if (parseDate(start) === undefined) throw new UsageError(`--start: "${start}" is not a date (YYYY-MM-DD)`);
     const output = options.output as string | undefined;
+    const shape = String(options.shape ?? 'canonical') as Shape;
+    if (!(SHAPES as readonly string[]).includes(shape)) throw new UsageError(`--shape: "${shape.slice(0, 20)}" is not one of ${SHAPES.join(', ')}`);
+    if (shape !== 'canonical') return writeShape({ threads, seed, start, days, ...(clinicians ? { clinicians } : {}) }, shape, output, options.rosterOut as string | undefined);
     const temporary = output ? join(dirname(output), `.${basename(output)}.${process.pid}.tmp`) : undefined;
     const stream: Writable = temporary ? createWriteStream(temporary) : process.stdout;
     const failed = new Promise<never>((_, reject) => stream.once('error', reject));
@@ -72,4 +82,30 @@ export function generateCommand(): Command {
     }
   });
   return command;
+}
+
+/** Writes the generated export in another shape (built in memory), atomically when -o is given. */
+async function writeShape(settings: Parameters<typeof generate>[0], shape: Shape, output: string | undefined, rosterOut: string | undefined): Promise<void> {
+  const batches = generate(settings);
+  let csv = '';
+  let next = batches.next();
+  while (!next.done) {
+    csv += next.value;
+    next = batches.next();
+  }
+  const bytes = await renderShape(csv, shape);
+  if (output === undefined && shape === 'xlsx' && process.stdout.isTTY) throw new UsageError('--shape xlsx writes a binary workbook: give -o FILE.xlsx');
+  const temporary = output ? join(dirname(output), `.${basename(output)}.${process.pid}.tmp`) : undefined;
+  try {
+    if (temporary) {
+      writeFileSync(temporary, bytes);
+      renameSync(temporary, output!);
+    } else await write(process.stdout, bytes as unknown as string);
+    if (rosterOut) writeFileSync(rosterOut, rosterCsv(next.value));
+  } catch (error) {
+    if (temporary) rmSync(temporary, { force: true });
+    const e = error as NodeJS.ErrnoException;
+    if (e.code) throw new UsageError(`cannot write ${output ?? rosterOut}: ${e.code === 'ENOENT' ? 'no such folder' : e.message}`);
+    throw error;
+  }
 }

@@ -1,6 +1,8 @@
 import { Command } from 'commander';
+import { shellQuote } from '../input/mapping.js';
 import { CATEGORY_SYNONYMS, ROLE_SYNONYMS, UNKNOWN } from '../input/vocabulary.js';
-import { SENDER_CLINICIAN, SENDER_PATIENT } from '../model/store.js';
+import { SENDER_CLINICIAN, SENDER_PATIENT, type MessageStore } from '../model/store.js';
+import { buildThreads } from '../model/threads.js';
 import { formatDay } from '../model/zone.js';
 import { addOptions } from '../options.js';
 import type { Report, Row, Section } from '../output/report.js';
@@ -48,9 +50,10 @@ export function qualityReport(analysis: Analysis, clinicianLabel: (id: string) =
     name: 'inputs',
     title: 'Rows by input',
     definition: 'Rows after the header; used rows became messages, skipped rows could not be used.',
-    columns: [group('input'), count('rows'), count('used'), count('skipped')],
-    rows: report.inputs.map((i) => ({ input: i.name, rows: i.rows, used: i.used, skipped: i.skipped })),
-    total: { input: 'total', rows: report.rowsRead, used: report.rowsUsed, skipped: report.rowsSkipped },
+    columns: [group('input'), { name: 'format', kind: 'text' }, count('rows'), count('used'), count('skipped')],
+    rows: report.inputs.map((i) => ({ input: i.name, format: i.format ?? '', rows: i.rows, used: i.used, skipped: i.skipped })),
+    total: { input: 'total', format: '', rows: report.rowsRead, used: report.rowsUsed, skipped: report.rowsSkipped },
+    details: report.warnings.map((w) => `warning: ${w}`),
   });
 
   sections.push({
@@ -80,7 +83,10 @@ export function qualityReport(analysis: Analysis, clinicianLabel: (id: string) =
       { sender_type: 'system (excluded)', messages: report.systemMessages },
       ...(report.outsideRange ? [{ sender_type: 'outside the window (excluded)', messages: report.outsideRange }] : []),
     ],
+    details: report.recipientRows > 0 ? [`${report.recipientRows} further rows repeat a message for another recipient (one row per recipient): each is one message with several recipients.`] : [],
   });
+
+  sections.push(automatedSenders(analysis, clinicianLabel));
 
   const knownClinicians = clinicians.known.reduce((a, b) => a + b, 0);
   sections.push({
@@ -96,6 +102,8 @@ export function qualityReport(analysis: Analysis, clinicianLabel: (id: string) =
       { measure: 'clinicians who sent messages', value: String(clinicians.senders) },
       { measure: 'known clinicians (incl. roster)', value: String(knownClinicians) },
       { measure: 'recipient_id mapped', value: store.hasRecipient ? 'yes' : 'no' },
+      { measure: 'times in a DST gap (moved forward)', value: String(report.dstGapTimes) },
+      { measure: 'ambiguous DST times (earlier taken)', value: String(report.dstAmbiguousTimes) },
     ],
   });
 
@@ -113,7 +121,7 @@ export function qualityReport(analysis: Analysis, clinicianLabel: (id: string) =
     roles.set(role, entry);
     if (role === UNKNOWN) withoutRole.push({ clinician_id: clinicianLabel(store.users[user]!), messages_sent: sent[user]! });
   }
-  const recognised = (value: string, table: Record<string, unknown>) => (value === UNKNOWN ? 'empty' : value in table ? 'yes' : 'no');
+  const recognised = (value: string, table: Record<string, unknown>) => (value === UNKNOWN ? 'empty' : Object.hasOwn(table, value) ? 'yes' : 'no');
   sections.push({
     name: 'roles',
     title: 'Roles of sending clinicians',
@@ -173,10 +181,62 @@ export function qualityReport(analysis: Analysis, clinicianLabel: (id: string) =
       rows_skipped: report.rowsSkipped,
       skipped_by_reason: Object.fromEntries(report.skipped),
       system_messages: report.systemMessages,
+      system_messages_by_declared_sender: report.systemBySender.size,
+      recipient_rows: report.recipientRows,
+      dst_gap_times: report.dstGapTimes,
+      dst_ambiguous_times: report.dstAmbiguousTimes,
+      warnings: report.warnings,
       outside_window: report.outsideRange,
       first_errors: report.errors,
     },
     header: headerLines(analysis),
     sections,
+  };
+}
+
+/** Clinician messages that answer a patient: the first clinician message after a patient message in its thread. */
+function repliesBySender(store: MessageStore, analysis: Analysis): Int32Array {
+  const threads = buildThreads(store, analysis.clinicians);
+  const replies = new Int32Array(store.users.length);
+  // Count each reply message once, whatever number of patient messages it answers.
+  const isReply = new Uint8Array(store.count);
+  for (let i = 0; i < store.count; i++) if (store.senderType[i] === SENDER_PATIENT && threads.reply[i]! >= 0) isReply[threads.reply[i]!] = 1;
+  for (let i = 0; i < store.count; i++) if (isReply[i] === 1) replies[store.sender[i]!]!++;
+  return replies;
+}
+
+/** Minimum messages of a sender, none a reply to a patient, to be listed as likely automated (SPEC 1.3). */
+export const AUTOMATED_MIN_MESSAGES = 10;
+
+/**
+ * Senders made automated by --system-senders, and clinician ids that look
+ * automated: at least 10 messages, none of them a reply to a patient message
+ * (portal reminders, generic users, notices), with the option to add.
+ */
+function automatedSenders(analysis: Analysis, clinicianLabel: (id: string) => string): Section {
+  const { store, report } = analysis;
+  const sent = new Int32Array(store.users.length);
+  for (let i = 0; i < store.count; i++) if (store.senderType[i] === SENDER_CLINICIAN) sent[store.sender[i]!]!++;
+  const replies = repliesBySender(store, analysis);
+  const rows: Row[] = [];
+  for (const [id, messages] of [...report.systemBySender].sort((a, b) => b[1] - a[1])) {
+    rows.push({ clinician_id: clinicianLabel(id), messages_sent: messages, replies_to_patients: null, status: 'declared: excluded' });
+  }
+  const likely: string[] = [];
+  for (let user = 0; user < store.users.length; user++) {
+    if (sent[user]! >= AUTOMATED_MIN_MESSAGES && replies[user] === 0) {
+      likely.push(clinicianLabel(store.users[user]!));
+      rows.push({ clinician_id: clinicianLabel(store.users[user]!), messages_sent: sent[user]!, replies_to_patients: 0, status: 'likely automated: counted' });
+    }
+  }
+  return {
+    name: 'automated_senders',
+    title: 'Automated senders',
+    definition:
+      `Senders whose messages are not clinician work. "declared" ones (--system-senders) are excluded from every metric; ` +
+      `"likely" ones sent at least ${AUTOMATED_MIN_MESSAGES} messages, none a reply to a patient message, and are still counted.`,
+    columns: [group('clinician_id'), count('messages_sent', 'sent'), count('replies_to_patients', 'replies'), { name: 'status', kind: 'text' }],
+    rows,
+    details: likely.length > 0 ? [`If they are automated (reminders, notices, a generic portal user), add: --system-senders ${shellQuote(likely.join(','))}`] : [],
   };
 }

@@ -11,7 +11,8 @@
  * RFC 4180 edge cases and random inputs; `test/fuzz.test.ts` checks that the
  * records do not depend on how the input is cut into chunks.
  *
- * Dialect: a one-byte delimiter; `"` quotes with `""` escapes; records end at
+ * Dialect: a one-byte delimiter; `"` quotes with `""` escapes (unless quoting
+ * is off, as in TSV); records end at
  * CRLF, LF or a lone CR; blank lines are skipped; a UTF-8 BOM at the start is
  * dropped; a quote inside an unquoted field is literal (`5'10"`); text after a
  * closing quote (`"ab"c`) marks the record malformed (the caller skips it).
@@ -94,9 +95,14 @@ export class CsvReader {
   private readonly delimiter: number;
   private readonly record = new CsvRecord();
 
+  /**
+   * @param quoting false reads `"` as an ordinary character (TSV as IANA
+   * `text/tab-separated-values` defines it: no quoting, SPEC 1.1).
+   */
   constructor(
     delimiter = ',',
     private readonly maxField = DEFAULT_MAX_FIELD,
+    private readonly quoting = true,
   ) {
     if (delimiter.length !== 1 || delimiter.charCodeAt(0) > 127 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
       throw new Error(`invalid delimiter ${JSON.stringify(delimiter)}`);
@@ -120,6 +126,7 @@ export class CsvReader {
     const delimiter = this.delimiter;
     const record = this.record;
     const maxField = this.maxField;
+    const quoting = this.quoting;
     record.buf = s;
     let pos = 0;
     let line = this.line;
@@ -153,7 +160,7 @@ export class CsvReader {
         if (count === record.start.length) record.grow();
         const fieldStart = pos;
         let start: number, end: number, escaped = 0;
-        if (pos < n && s[pos] === QUOTE) {
+        if (quoting && pos < n && s[pos] === QUOTE) {
           start = pos + 1;
           let q = start;
           for (;;) {

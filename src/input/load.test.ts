@@ -1,9 +1,9 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { shuffle, smallExport, table, tempDir, toCsv, write } from '../../test/support/fixtures.js';
+import { messageSet } from '../../test/support/message-set.js';
 import { InputError } from '../errors.js';
 import { resolveClinicians } from '../model/clinicians.js';
-import type { MessageStore } from '../model/store.js';
 import { Zone } from '../model/zone.js';
 import { loadMessages, type LoadOptions } from './load.js';
 import { getPreset, type Field } from './mapping.js';
@@ -15,44 +15,6 @@ const zone = new Zone('America/New_York');
 
 function options(files: string[], extra: Partial<LoadOptions> = {}): LoadOptions {
   return { sources: inputSources(files), preset: getPreset('canonical'), map: new Map<Field, string>(), zone, vocabularies: makeVocabularies(), ...extra };
-}
-
-/**
- * The validated message set, independent of row order and file layout:
- * per message (by id) its thread (named by the thread's smallest message id),
- * time, sender type and id, patient (named by their smallest message id),
- * recipient, category, department, care setting and the sender's resolved role.
- */
-function messageSet(store: MessageStore, roles: string[]): string[] {
-  const id = (i: number) => store.messageIds.value(store.messageKey[i]!);
-  const threadName = new Map<number, string>();
-  const patientName = new Map<number, string>();
-  for (let i = 0; i < store.count; i++) {
-    const t = threadName.get(store.thread[i]!);
-    if (t === undefined || id(i) < t) threadName.set(store.thread[i]!, id(i));
-    const p = patientName.get(store.patient[i]!);
-    if (p === undefined || id(i) < p) patientName.set(store.patient[i]!, id(i));
-  }
-  const out: string[] = [];
-  for (let i = 0; i < store.count; i++) {
-    const user = (u: number) => (u < 0 ? '' : store.users[u]!);
-    out.push(
-      [
-        id(i),
-        threadName.get(store.thread[i]!),
-        new Date(store.utc[i]!).toISOString(),
-        store.senderType[i],
-        user(store.sender[i]!),
-        patientName.get(store.patient[i]!),
-        user(store.recipient[i]!),
-        store.category[i]! < 0 ? 'unknown' : store.categories[store.category[i]!],
-        store.department[i]! < 0 ? '' : store.departments[store.department[i]!],
-        store.careSetting[i]! < 0 ? '' : store.careSettings[store.careSetting[i]!],
-        store.sender[i]! < 0 ? '' : roles[store.sender[i]!],
-      ].join('|'),
-    );
-  }
-  return out.sort();
 }
 
 async function load(files: string[], extra: Partial<LoadOptions> = {}, rosterFile?: string) {
@@ -177,7 +139,7 @@ describe('validation of rows (SPEC 3.1)', () => {
       'bad timestamp': 1, 'unknown sender_type': 1, 'wrong field count': 1, 'missing sender_id': 1, 'duplicate message_id': 1, 'missing patient_id': 1,
     });
     expect(report.errors).toEqual([
-      `${file}:3: sent_at: bad timestamp (2024-13-45 10:00)`,
+      `${file}:3: sent_at: bad timestamp (2024-13-45 10:00): no such date or time (month 1–12, a day the month has, hour 0–23 or 1–12 with AM/PM, minute and second 0–59, offset up to ±23:59)`,
       `${file}:4: sender_type: unknown sender type (robot); expected patient, clinician or system`,
       `${file}:5: row: wrong field count (5 fields, header has 7)`,
       `${file}:6: sender_id: missing`,

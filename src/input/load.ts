@@ -4,10 +4,12 @@ import type { DayRange } from '../model/calendar.js';
 import { ByteDictionary } from '../model/dictionary.js';
 import { Column, Interner, SENDER_CLINICIAN, SENDER_PATIENT, type MessageStore } from '../model/store.js';
 import { formatDay, MS_PER_DAY, MS_PER_MINUTE, type Zone } from '../model/zone.js';
-import { CsvError, CsvReader, type CsvRecord } from './csv.js';
+import type { CsvRecord } from './csv.js';
+import type { Encoding } from './encoding.js';
 import { resolveColumns, type ColumnMap, type Field, type Preset } from './mapping.js';
-import { delimiterForName, readBytes, type InputSource } from './source.js';
-import { parseTimestampBytes } from './timestamp.js';
+import { readRecords } from './records.js';
+import type { InputSource } from './source.js';
+import { customTimeParser, IMPLAUSIBLE, parseTimestampBytes, timestampProblem } from './timestamp.js';
 import { UNKNOWN, type Vocabularies, type Vocabulary } from './vocabulary.js';
 
 export interface LoadOptions {
@@ -16,7 +18,19 @@ export interface LoadOptions {
   map: ReadonlyMap<Field, string>;
   /** Explicit delimiter; otherwise `.tsv` names mean tab, else sniffed from the header. */
   delimiter?: string | undefined;
+  /** Explicit quoting; otherwise on, except for tab-separated text. */
+  quote?: boolean | undefined;
+  encoding?: Encoding | undefined;
+  /** Worksheet of an .xlsx workbook. */
+  sheet?: string | undefined;
+  /** `--time-format` pattern (date-fns tokens). */
+  timeFormat?: string | undefined;
+  /** Reporting zone: local dates and minutes. */
   zone: Zone;
+  /** Zone of timestamps without an offset (default: the reporting zone). */
+  inputZone?: Zone | undefined;
+  /** Sender ids whose messages are automated (SPEC 1.3). */
+  systemSenders?: readonly string[] | undefined;
   /** Keep only messages whose local date is within (SPEC 1.4). */
   range?: DayRange | undefined;
   vocabularies: Vocabularies;
@@ -36,6 +50,7 @@ export type SkipReason =
   | 'missing thread_id'
   | 'missing sent_at'
   | 'bad timestamp'
+  | 'implausible date'
   | 'missing sender_type'
   | 'unknown sender_type'
   | 'missing sender_id'
@@ -47,6 +62,8 @@ export interface InputSummary {
   rows: number;
   used: number;
   skipped: number;
+  /** `xlsx`, or the text's encoding and delimiter, e.g. `utf-8, tab-separated`. */
+  format?: string;
 }
 
 /** What happened to every row of the input. */
@@ -62,6 +79,15 @@ export interface LoadReport {
   systemMessages: number;
   /** Valid messages outside --since/--until (or --period). */
   outsideRange: number;
+  /** Messages made automated by --system-senders, by sender id. */
+  systemBySender: Map<string, number>;
+  /** Further rows of a message, one per recipient (SPEC 1.1). */
+  recipientRows: number;
+  /** Naive times in a spring-forward gap (moved forward) and in a fall-back overlap (earlier instant). */
+  dstGapTimes: number;
+  dstAmbiguousTimes: number;
+  /** What the user should know: encodings guessed, duplicate header names. */
+  warnings: string[];
 }
 
 export interface Loaded {
@@ -73,17 +99,6 @@ export interface Loaded {
 export function showValue(value: string): string {
   const short = value.length > 40 ? `${value.slice(0, 40)}…` : value;
   return short.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
-function sniffDelimiter(first: Uint8Array): string {
-  let comma = false, tab = false;
-  for (let i = 0; i < first.length; i++) {
-    const c = first[i];
-    if (c === 10 || c === 13) break;
-    if (c === 44) comma = true;
-    else if (c === 9) tab = true;
-  }
-  return !comma && tab ? '\t' : ',';
 }
 
 /**
@@ -124,17 +139,29 @@ class NormalizedField {
 const SPACE = 32;
 const TAB = 9;
 
+/** Per message key: not seen yet, a system message, outside the window; else its row. */
+const UNSEEN = -1;
+const SYSTEM = -2;
+const OUTSIDE = -3;
+
 /**
  * Reads every source in one streaming pass into a column store, validating
- * each row (SPEC 1, 3.1). Fields are read as byte ranges: ids are interned
- * by their bytes and timestamps parsed from digits, so no string is made per
- * field. Unusable rows are skipped and counted by reason; duplicate message
- * ids keep the first row; system messages are counted and left out. Throws
- * InputError when a file cannot be read, lacks required columns, or no row
- * is usable.
+ * each row (SPEC 1, 3.1): chunks of text or workbook rows become records
+ * (`records.ts`), each record is checked and turned into a row of typed
+ * values here, and the values are pushed onto columns. Fields are read as
+ * byte ranges: ids are interned by their bytes and timestamps parsed from
+ * digits, so no string is made per field. Unusable rows are skipped and
+ * counted by reason; a repeated message_id that differs only in
+ * recipient_id adds a recipient, any other repeat is a duplicate (the first
+ * row is kept); system messages are counted and left out. Throws InputError
+ * when a file cannot be read, lacks required columns, or no row is usable.
  */
 export async function loadMessages(options: LoadOptions): Promise<Loaded> {
   const { zone, vocabularies, range } = options;
+  const inputZone = options.inputZone ?? zone;
+  inputZone.gapTimes = 0;
+  inputZone.ambiguousTimes = 0;
+  const customTime = options.timeFormat === undefined ? null : await customTimeParser(options.timeFormat);
   const errorsShown = options.errorsShown ?? 10;
   const report: LoadReport = {
     inputs: [],
@@ -145,10 +172,17 @@ export async function loadMessages(options: LoadOptions): Promise<Loaded> {
     errors: [],
     systemMessages: 0,
     outsideRange: 0,
+    systemBySender: new Map(),
+    recipientRows: 0,
+    dstGapTimes: 0,
+    dstAmbiguousTimes: 0,
+    warnings: [],
   };
 
   const messageIds = new ByteDictionary();
-  const isMessage = new Column(Uint8Array);
+  const rowOfKey = new Column(Int32Array);
+  /** sent_at of system messages and of messages outside the window, by key (to tell recipient rows from duplicates). */
+  const timeOfKey = new Map<number, number>();
   const threadIds = new ByteDictionary();
   const users = new ByteDictionary();
   const patients = new ByteDictionary();
@@ -163,6 +197,10 @@ export async function loadMessages(options: LoadOptions): Promise<Loaded> {
   const careSettingField = new NormalizedField(vocabularies.careSetting, careSettings);
   // Sender type per raw id: 0 patient, 1 clinician, 2 system, -1 unknown.
   const typeOf: number[] = [];
+  // Whether a user id is a declared automated sender: 1 yes, 0 no (by user index, filled on first sight).
+  const systemSenders = new Set(options.systemSenders ?? []);
+  const senderIsSystem: number[] = [];
+  const extraRecipients = new Map<number, number[]>();
 
   const utc = new Column(Float64Array);
   const localDay = new Column(Int32Array);
@@ -178,6 +216,7 @@ export async function loadMessages(options: LoadOptions): Promise<Loaded> {
   const category = new Column(Int32Array);
   const department = new Column(Int32Array);
   const careSetting = new Column(Int32Array);
+  const columnsOfStore = [utc, localDay, localMinute, messageKey, threadTag, parentKey, senderType, sender, recipient, patient, role, category, department, careSetting];
   let hasRecipient = false;
   let bytesRead = 0;
 
@@ -194,17 +233,17 @@ export async function loadMessages(options: LoadOptions): Promise<Loaded> {
     for (let i = 0; i < first.length; i++) if (first[i] === 10) lines++;
     if (lines < 2 || size < 1 << 22) return;
     const rows = utc.length + Math.ceil((size / first.length) * lines * 1.03);
-    for (const column of [utc, localDay, localMinute, messageKey, threadTag, parentKey, senderType, sender, recipient, patient, role, category, department, careSetting]) column.reserve(rows);
-    isMessage.reserve(rows);
+    for (const column of columnsOfStore) column.reserve(rows);
+    rowOfKey.reserve(rows);
     messageIds.reserve(rows, 12);
   };
 
   for (const source of options.sources) {
     const summary: InputSummary = { name: source.name, rows: 0, used: 0, skipped: 0 };
     report.inputs.push(summary);
-    let reader: CsvReader | null = null;
     let columns: ColumnMap | null = null;
     let headerCount = 0;
+    let reserved = false;
 
     const skip = (line: number, reason: SkipReason, field: string, detail: string) => {
       summary.skipped++;
@@ -233,15 +272,29 @@ export async function loadMessages(options: LoadOptions): Promise<Loaded> {
       return fe > fs;
     };
     const fieldText = () => new TextDecoder().decode(buf.subarray(fs, fe));
+    const readTime = (): number => (customTime === null ? parseTimestampBytes(buf, fs, fe, inputZone, fieldText) : customTime(fieldText(), inputZone));
+    const isSystemSender = (user: number): boolean => {
+      let flag = senderIsSystem[user];
+      if (flag === undefined) flag = senderIsSystem[user] = systemSenders.has(users.value(user)) ? 1 : 0;
+      return flag === 1;
+    };
+
+    const header = (record: CsvRecord) => {
+      const names = record.texts();
+      columns = resolveColumns(names, options.preset, options.map, source.name);
+      if (columns.recipient_id !== undefined) hasRecipient = true;
+      headerCount = record.count;
+      const seen = new Set<string>();
+      for (const name of names) {
+        const key = name.trim().toLowerCase();
+        if (key !== '' && seen.has(key)) report.warnings.push(`${source.name}: the header names ${JSON.stringify(name.trim().slice(0, 40))} more than once; the first such column is read`);
+        seen.add(key);
+      }
+    };
 
     const onRecord = (record: CsvRecord) => {
-      if (columns === null) {
-        columns = resolveColumns(record.texts(), options.preset, options.map, source.name);
-        if (columns.recipient_id !== undefined) hasRecipient = true;
-        headerCount = record.count;
-        return;
-      }
-      const c = columns;
+      if (columns === null) return header(record);
+      const c = columns as ColumnMap;
       summary.rows++;
       const line = record.line;
       if (record.malformed !== null) return skip(line, 'malformed quotes', 'row', record.malformed);
@@ -249,7 +302,7 @@ export async function loadMessages(options: LoadOptions): Promise<Loaded> {
         return skip(line, 'wrong field count', 'row', `wrong field count (${record.count} fields, header has ${headerCount})`);
       }
       if (!field(record, c.message_id!)) return missing(line, 'message_id');
-      const idStart = fs, idEnd = fe, idBuf = buf;
+      const idStart = fs, idEnd = fe, idBuf = buf === record.buf ? buf : buf.slice();
       if (!field(record, c.sender_type!)) return missing(line, 'sender_type');
       const typeId = senderTypes.id(buf, fs, fe);
       let type = typeOf[typeId];
@@ -261,8 +314,12 @@ export async function loadMessages(options: LoadOptions): Promise<Loaded> {
         return skip(line, 'unknown sender_type', 'sender_type', `unknown sender type (${showValue(fieldText())}); expected patient, clinician or system`);
       }
       if (!field(record, c.sent_at!)) return missing(line, 'sent_at');
-      const time = parseTimestampBytes(buf, fs, fe, zone, fieldText);
-      if (Number.isNaN(time)) return skip(line, 'bad timestamp', 'sent_at', `bad timestamp (${showValue(fieldText())})`);
+      const time = readTime();
+      if (Number.isNaN(time)) {
+        const problem = customTime === null ? timestampProblem(fieldText()) : `does not match --time-format '${options.timeFormat}'`;
+        return skip(line, 'bad timestamp', 'sent_at', `bad timestamp (${showValue(fieldText())}): ${problem}`);
+      }
+      if (time === IMPLAUSIBLE) return skip(line, 'implausible date', 'sent_at', `implausible date (${showValue(fieldText())}): years before 1990 or after 2099 are placeholders, not send times`);
       let thread = -1;
       let parentStart = 0, parentEnd = 0, parentBuf: Uint8Array | null = null;
       if (c.thread_id !== undefined) {
@@ -273,32 +330,56 @@ export async function loadMessages(options: LoadOptions): Promise<Loaded> {
         parentStart = fs;
         parentEnd = fe;
       }
-      const clinician = type === SENDER_CLINICIAN;
       let senderUser = -1;
-      if (clinician) {
+      if (type === SENDER_CLINICIAN) {
         if (!field(record, c.sender_id!)) return missing(line, 'sender_id');
         senderUser = users.id(buf, fs, fe);
       }
       let patientIndex = -1;
       if (field(record, c.patient_id!)) patientIndex = patients.id(buf, fs, fe);
       else if (type !== 2) return missing(line, 'patient_id');
+      const categoryCode = c.category !== undefined && field(record, c.category) ? categoryField.code(categoryField.raw.id(buf, fs, fe)) : -1;
+      // Automated: by sender type, by category (system message, Epic type 999), or a declared sender (SPEC 1.3).
+      let systemSender: number = -1;
+      if (type !== 2 && categoryCode >= 0 && categories.values[categoryCode] === 'system') type = 2;
+      if (type === SENDER_CLINICIAN && systemSenders.size > 0 && isSystemSender(senderUser)) {
+        type = 2;
+        systemSender = senderUser;
+      }
+      let recipientUser = -1;
+      if (c.recipient_id !== undefined && field(record, c.recipient_id)) recipientUser = users.id(buf, fs, fe);
+      else if (c.recipient_fallback !== undefined && field(record, c.recipient_fallback)) recipientUser = users.id(buf, fs, fe);
 
       const key = messageIds.id(idBuf, idStart, idEnd);
-      if (key === isMessage.length) isMessage.push(0);
-      if (isMessage.get(key) === 1) {
+      if (key === rowOfKey.length) rowOfKey.push(UNSEEN);
+      const seen = rowOfKey.get(key);
+      if (seen !== UNSEEN) {
+        if (seen >= 0 ? recipientRow(seen, time, type, thread, senderUser, patientIndex, categoryCode, recipientUser) : timeOfKey.get(key) === time) {
+          summary.used++;
+          report.recipientRows++;
+          return;
+        }
         return skip(line, 'duplicate message_id', 'message_id', 'duplicate (the first row with this id is kept)');
       }
-      isMessage.set(key, 1);
       if (type === 2) {
+        rowOfKey.set(key, SYSTEM);
+        timeOfKey.set(key, time);
         report.systemMessages++;
+        if (systemSender >= 0) {
+          const id = users.value(systemSender);
+          report.systemBySender.set(id, (report.systemBySender.get(id) ?? 0) + 1);
+        }
         return;
       }
       const local = time + zone.offsetAt(time);
       const day = Math.floor(local / MS_PER_DAY);
       if (range !== undefined && (day < range.since || day > range.until)) {
+        rowOfKey.set(key, OUTSIDE);
+        timeOfKey.set(key, time);
         report.outsideRange++;
         return;
       }
+      rowOfKey.set(key, utc.length);
       summary.used++;
       utc.push(time);
       localDay.push(day);
@@ -308,44 +389,73 @@ export async function loadMessages(options: LoadOptions): Promise<Loaded> {
       let parent = -1;
       if (parentBuf !== null) {
         parent = messageIds.id(parentBuf, parentStart, parentEnd);
-        if (parent === isMessage.length) isMessage.push(0);
+        if (parent === rowOfKey.length) rowOfKey.push(UNSEEN);
         if (parent === key) parent = -1;
       }
       parentKey.push(parent);
-      senderType.push(clinician ? SENDER_CLINICIAN : SENDER_PATIENT);
+      senderType.push(type === SENDER_CLINICIAN ? SENDER_CLINICIAN : SENDER_PATIENT);
       sender.push(senderUser);
-      recipient.push(c.recipient_id !== undefined && field(record, c.recipient_id) ? users.id(buf, fs, fe) : -1);
+      recipient.push(recipientUser);
       patient.push(patientIndex);
-      role.push(clinician && c.sender_role !== undefined && field(record, c.sender_role) ? roleField.code(roleField.raw.id(buf, fs, fe)) : -1);
-      category.push(c.category !== undefined && field(record, c.category) ? categoryField.code(categoryField.raw.id(buf, fs, fe)) : -1);
+      role.push(type === SENDER_CLINICIAN && c.sender_role !== undefined && field(record, c.sender_role) ? roleField.code(roleField.raw.id(buf, fs, fe)) : -1);
+      category.push(categoryCode);
       department.push(c.department !== undefined && field(record, c.department) ? departmentField.code(departmentField.raw.id(buf, fs, fe)) : -1);
       careSetting.push(c.care_setting !== undefined && field(record, c.care_setting) ? careSettingField.code(careSettingField.raw.id(buf, fs, fe)) : -1);
     };
 
-    try {
-      for await (const chunk of readBytes(source)) {
-        if (reader === null) {
-          reader = new CsvReader(options.delimiter ?? delimiterForName(source.name) ?? sniffDelimiter(chunk), options.maxField);
-          reserve(source, chunk);
-        }
-        reader.push(chunk, onRecord);
-        bytesRead += chunk.length;
-        options.onProgress?.(bytesRead);
+    /**
+     * Whether a repeated message id is the same message for another recipient
+     * (SPEC 1.1): the same time, sender type, thread, sender, patient and
+     * category as the row kept; the recipient is added when it is new.
+     */
+    const recipientRow = (row: number, time: number, type: number, thread: number, senderUser: number, patientIndex: number, categoryCode: number, recipientUser: number): boolean => {
+      if (type === 2 || utc.get(row) !== time || senderType.get(row) !== type || sender.get(row) !== senderUser) return false;
+      if (patient.get(row) !== patientIndex || category.get(row) !== categoryCode || (thread >= 0 && threadTag.get(row) !== thread)) return false;
+      const first = recipient.get(row);
+      if (recipientUser < 0 || recipientUser === first) return true;
+      if (first < 0) {
+        recipient.set(row, recipientUser);
+        return true;
       }
-      reader?.end(onRecord);
-    } catch (error) {
-      if (error instanceof CsvError) throw new InputError(`${source.name}:${error.line}: ${error.message}`);
-      throw error;
-    }
-    if (reader === null) throw new InputError(`${source.name}: the file is empty (expected a header row and messages)`);
+      const more = extraRecipients.get(row);
+      if (more === undefined) extraRecipients.set(row, [recipientUser]);
+      else if (!more.includes(recipientUser)) more.push(recipientUser);
+      return true;
+    };
+
+    const facts = await readRecords(
+      source,
+      {
+        delimiter: options.delimiter,
+        quote: options.quote,
+        encoding: options.encoding,
+        sheet: options.sheet,
+        maxField: options.maxField,
+        onProgress: (bytes) => {
+          options.onProgress?.(bytes);
+          bytesRead = bytes;
+        },
+        onFirstChunk: (chunk) => {
+          if (!reserved) reserve(source, chunk);
+          reserved = true;
+        },
+      },
+      onRecord,
+      bytesRead,
+    );
+    if (facts === null) throw new InputError(`${source.name}: the file is empty (expected a header row and messages)`);
     if (columns === null) throw new InputError(`${source.name}: no header row found`);
+    report.warnings.push(...facts.warnings);
+    summary.format = facts.kind === 'xlsx' ? 'xlsx' : `${facts.encoding}${facts.delimiter === '\t' ? ', tab-separated' : facts.delimiter && facts.delimiter !== ',' ? `, ${facts.delimiter}-separated` : ''}`;
     report.rowsRead += summary.rows;
     report.rowsUsed += summary.used;
     report.rowsSkipped += summary.skipped;
   }
   for (const f of [roleField, categoryField, careSettingField]) f.finish();
+  report.dstGapTimes = inputZone.gapTimes;
+  report.dstAmbiguousTimes = inputZone.ambiguousTimes;
 
-  if (report.rowsUsed === 0) {
+  if (utc.length === 0) {
     const why =
       report.rowsRead === 0
         ? 'the input has a header but no rows'
@@ -360,7 +470,7 @@ export async function loadMessages(options: LoadOptions): Promise<Loaded> {
   const keys = messageKey.finish();
   const thread = buildThreads(keys, threadTag.finish(), parentKey.finish(), messageIds.size, threadIds.size);
   const store: MessageStore = {
-    count: report.rowsUsed,
+    count: utc.length,
     utc: utc.finish(),
     localDay: localDay.finish(),
     localMinute: localMinute.finish(),
@@ -370,6 +480,7 @@ export async function loadMessages(options: LoadOptions): Promise<Loaded> {
     senderType: senderType.finish(),
     sender: sender.finish(),
     recipient: recipient.finish(),
+    extraRecipients,
     patient: patient.finish(),
     patientCount: patients.size,
     role: role.finish(),

@@ -1,4 +1,6 @@
 import { InputError, UsageError } from '../errors.js';
+import { Zone } from '../model/zone.js';
+import { parseTimestamp } from './timestamp.js';
 import type { Synonyms } from './vocabulary.js';
 
 /** Canonical message fields (SPEC 1.1). */
@@ -29,6 +31,8 @@ export interface Preset {
   columns: Partial<Record<Field, readonly string[]>>;
   /** Extra sender-type synonyms (for direction codes). */
   senderTypes?: Synonyms;
+  /** Columns read when a row's own field is blank (Epic's ORIGINAL_TO for a pool-routed TO_USER_ID). */
+  fallbacks?: Partial<Record<Field, readonly string[]>>;
 }
 
 const canonicalColumns = Object.fromEntries(FIELDS.map((f) => [f, [f]])) as unknown as Record<Field, readonly string[]>;
@@ -41,20 +45,24 @@ export const PRESETS: Record<string, Preset> = {
   },
   'epic-clarity': {
     name: 'epic-clarity',
-    description: "Epic Clarity MYC_MESG export (MESSAGE_ID, CREATED_TIME, PARENT_MESSAGE_ID, TOFROM_PAT_C, ...); roles from --roster",
+    description: "Epic MYC_MESG: Clarity export or EHI export (MESSAGE_ID, CREATED_TIME, PARENT_MESSAGE_ID, TOFROM_PAT_C[_NAME], ...); roles from --roster",
     columns: {
       message_id: ['MESSAGE_ID'],
       parent_message_id: ['PARENT_MESSAGE_ID'],
       sent_at: ['CREATED_TIME'],
-      sender_type: ['TOFROM_PAT_C'],
+      // The code (1 = to patient, i.e. sent by a clinician; 2 = from patient), or
+      // the EHI export's / a Clarity view's display name ("To Patient", "From Patient").
+      sender_type: ['TOFROM_PAT_C', 'TOFROM_PAT_C_NAME'],
       sender_id: ['FROM_USER_ID'],
       recipient_id: ['TO_USER_ID'],
       patient_id: ['PAT_ID'],
       department: ['DEPARTMENT_NAME', 'DEPARTMENT_ID'],
-      category: ['MSG_TYPE_NAME', 'MYC_MSG_TYP_NAME', 'MYC_MSG_TYP_C'],
+      // Display names first (they map to the six categories), the type code last.
+      category: ['MSG_TYPE_NAME', 'MYC_MSG_TYP_C_NAME', 'MYC_MSG_TYP_NAME', 'MYC_MSG_TYP_C'],
     },
-    // TOFROM_PAT_C: 1 = to patient (sent by a clinician), 2 = from patient.
     senderTypes: { clinician: ['1'], patient: ['2'] },
+    // Epic leaves TO_USER_ID blank when a message is routed to a pool; ORIGINAL_TO keeps the clinician written to.
+    fallbacks: { recipient_id: ['ORIGINAL_TO'] },
   },
 };
 
@@ -100,8 +108,8 @@ export function parseMap(text: string, source = '--map'): Map<Field, string> {
   return map;
 }
 
-/** Column index of each mapped field in one file. */
-export type ColumnMap = Partial<Record<Field, number>>;
+/** Column index of each mapped field in one file (and of a fallback recipient column). */
+export type ColumnMap = Partial<Record<Field, number>> & { recipient_fallback?: number };
 
 function headerIndex(headers: readonly string[]): Map<string, number> {
   const index = new Map<string, number>();
@@ -132,9 +140,49 @@ function tryResolve(headers: readonly string[], preset: Preset, overrides: Reado
       }
     }
   }
+  const fallback = columns.recipient_id === undefined || overrides.has('recipient_id') ? undefined : preset.fallbacks?.recipient_id?.map((c) => index.get(c.toLowerCase())).find((i) => i !== undefined);
+  if (fallback !== undefined && fallback !== columns.recipient_id) columns.recipient_fallback = fallback;
   const missing: Field[] = REQUIRED_FIELDS.filter((f) => columns[f] === undefined);
   if (columns.thread_id === undefined && columns.parent_message_id === undefined) missing.splice(1, 0, 'thread_id');
   return { columns, missing, unresolvedOverrides };
+}
+
+/** A word for a POSIX shell: as it is when safe, else in single quotes. */
+export function shellQuote(word: string): string {
+  return /^[A-Za-z0-9_=,.\/:@%+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A header cut for display: at most 40 characters, control characters escaped. */
+function shownHeader(header: string): string {
+  const h = header.trim();
+  const cut = h.length > 40 ? `${h.slice(0, 40)}…` : h;
+  return JSON.stringify(cut);
+}
+
+const UTC = new Zone('UTC');
+
+/** Why a first row looks like data rather than a header, if it does. */
+function looksLikeData(headers: readonly string[]): string | undefined {
+  const cells = headers.map((h) => h.trim()).filter((h) => h !== '');
+  const time = cells.findIndex((h) => /\d/.test(h) && parseTimestamp(h, UTC) !== 0 && !Number.isNaN(parseTimestamp(h, UTC)));
+  if (time >= 0) return `column ${headers.findIndex((h) => h.trim() === cells[time]) + 1} holds a date and time`;
+  const numeric = cells.filter((h) => /^[-+]?\d[\d.,:/ -]*$/.test(h)).length;
+  if (cells.length >= 2 && numeric * 2 >= cells.length) return `${numeric} of its ${cells.length} cells are numbers`;
+  return undefined;
+}
+
+/** Refuses one column read as two fields (a mistake in --map, SPEC 3.1). */
+function checkDistinct(columns: ColumnMap, headers: readonly string[], overrides: ReadonlyMap<Field, string>): void {
+  const byIndex = new Map<number, Field>();
+  for (const field of FIELDS) {
+    const i = columns[field];
+    if (i === undefined) continue;
+    const other = byIndex.get(i);
+    if (other !== undefined && (overrides.has(field) || overrides.has(other))) {
+      throw new UsageError(`--map: column ${shownHeader(headers[i]!)} is mapped to both ${other} and ${field}; each column can hold one field`);
+    }
+    byIndex.set(i, field);
+  }
 }
 
 /**
@@ -148,9 +196,11 @@ export function resolveColumns(
   fileName: string,
 ): ColumnMap {
   const { columns, missing, unresolvedOverrides } = tryResolve(headers, preset, overrides);
+  checkDistinct(columns, headers, overrides);
   if (missing.length === 0 && unresolvedOverrides.length === 0) return columns;
 
   const lines: string[] = [];
+  const data = looksLikeData(headers);
   if (unresolvedOverrides.length > 0) {
     lines.push(`${fileName}: --map names columns that are not in the file: ${unresolvedOverrides.join(', ')}`);
   }
@@ -161,8 +211,18 @@ export function resolveColumns(
         ` with --preset ${preset.name}`,
     );
   }
-  const shown = headers.slice(0, 40).map((h) => JSON.stringify(h.trim()));
-  lines.push(`  columns found: ${shown.join(', ')}${headers.length > 40 ? `, … (${headers.length} in all)` : ''}`);
+  if (data !== undefined) {
+    // Never print it: a data row holds patient ids and message text.
+    lines.push(`  the first row looks like data, not a header (${data}): the file needs a header row naming its columns (${REQUIRED_FIELDS.join(', ')}, thread_id, ...)`);
+    throw new InputError(lines.join('\n'));
+  }
+  const shown = headers.slice(0, 20).map(shownHeader);
+  lines.push(`  columns found: ${shown.join(', ')}${headers.length > 20 ? `, … (${headers.length} in all)` : ''}`);
+  if (headers.length === 1) {
+    const h = headers[0]!;
+    const delimiter = [';', '|', '\t'].find((d) => h.includes(d));
+    if (delimiter !== undefined) lines.push(`  the header is one column holding "${delimiter === '\t' ? '\\t' : delimiter}": did you mean --delimiter ${shellQuote(delimiter === '\t' ? '\\t' : delimiter)}?`);
+  }
   for (const other of Object.values(PRESETS)) {
     if (other.name === preset.name) continue;
     const attempt = tryResolve(headers, other, overrides);
@@ -170,12 +230,16 @@ export function resolveColumns(
       lines.push(`  did you mean --preset ${other.name}? (it finds every required column in this file)`);
     }
   }
-  const hints: string[] = [];
-  for (const field of missing) {
-    const guess = guessColumn(field, headers);
-    if (guess !== undefined) hints.push(`${field}=${guess}`);
+  if (missing.length > 0 && headers.length > 1) {
+    const hints: string[] = [...overrides].map(([f, c]) => `${f}=${c}`).filter((h) => !unresolvedOverrides.includes(h));
+    let unguessed = false;
+    for (const field of missing) {
+      const guess = guessColumn(field, headers);
+      if (guess === undefined) unguessed = true;
+      hints.push(`${field}=${guess ?? '<column>'}`);
+    }
+    lines.push(`  or map them: --map ${shellQuote(hints.join(','))}${unguessed ? ' (put the header that holds each field in place of <column>)' : ''}`);
   }
-  if (hints.length > 0) lines.push(`  or map them: --map ${hints.join(',')}`);
   throw new InputError(lines.join('\n'));
 }
 

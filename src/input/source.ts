@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { InputError } from '../errors.js';
+import { TextDecoding, type Encoding } from './encoding.js';
 
 /** One input: a file path, or standard input (`-`). */
 export interface InputSource {
@@ -16,7 +17,7 @@ export function inputSources(files: readonly string[]): InputSource[] {
   return files.map((f) => (f === '-' ? { name: '<stdin>', path: null } : { name: f, path: f }));
 }
 
-/** The delimiter a source implies: tab for `.tsv`/`.tsv.gz`, else undefined. */
+/** The delimiter a source implies: tab for `.tsv`/`.tsv.gz`, else undefined (sniffed). */
 export function delimiterForName(name: string): string | undefined {
   return /\.tsv(\.gz)?$/i.test(name) ? '\t' : undefined;
 }
@@ -39,13 +40,32 @@ function startsWith(head: Uint8Array, magic: number[]): boolean {
   return magic.every((b, i) => head[i] === b);
 }
 
+/** What a source turned out to be. */
+export interface SourceFacts {
+  /** `text` (CSV/TSV, possibly gzipped) or `xlsx`. */
+  kind: 'text' | 'xlsx';
+  /** The encoding the text was read in (`utf-8` for xlsx). */
+  encoding: Encoding;
+  /** Things the user should know (an encoding guessed, …). */
+  warnings: string[];
+}
+
+/** An opened source: its kind, and its content as chunks. */
+export interface OpenedSource {
+  kind: 'text' | 'xlsx';
+  /** The raw (for xlsx) or decompressed (for text) bytes. */
+  chunks: AsyncIterable<Buffer>;
+}
+
 /**
- * The bytes of a source, chunk by chunk. Gzip is recognised by its magic
- * bytes (so `.gz` files and gzipped standard input both work); ZIP/Excel
- * files and binary data (a NUL byte near the start) are refused with a clear
- * message. The CSV reader works on the bytes directly (UTF-8).
+ * Opens a source and looks at its first bytes: ZIP (an Excel workbook) or
+ * text, gzipped or not (recognised by content, so `.gz` files and gzipped
+ * standard input both work).
  */
-export async function* readBytes(source: InputSource): AsyncGenerator<Uint8Array> {
+export async function openSource(source: InputSource): Promise<OpenedSource | null> {
+  if (source.path === null && process.stdin.isTTY === true) {
+    process.stderr.write('msgwork: reading messages from standard input (end with Ctrl-D; give a file name to read a file)\n');
+  }
   const raw: Readable = source.path === null ? process.stdin : createReadStream(source.path, { highWaterMark: 1 << 20 });
   const iterator = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   let first: IteratorResult<Buffer>;
@@ -54,44 +74,71 @@ export async function* readBytes(source: InputSource): AsyncGenerator<Uint8Array
   } catch (error) {
     throw describeOpenError(source, error as NodeJS.ErrnoException);
   }
-  if (first.done) return;
+  if (first.done) return null;
   const head = first.value;
-  if (startsWith(head, ZIP)) {
-    throw new InputError(`${source.name}: this is a ZIP or Excel (.xlsx) file, not CSV; export the sheet as CSV (UTF-8) first`);
-  }
   async function* rest(): AsyncGenerator<Buffer> {
     yield head;
     for (;;) {
-      const next = await iterator.next();
+      let next: IteratorResult<Buffer>;
+      try {
+        next = await iterator.next();
+      } catch (error) {
+        throw describeOpenError(source, error as NodeJS.ErrnoException);
+      }
       if (next.done) return;
       yield next.value;
     }
   }
-  let bytes: AsyncIterable<Buffer> = rest();
-  if (startsWith(head, GZIP)) {
-    bytes = pipeline(Readable.from(rest()), createGunzip({ chunkSize: 1 << 20 }), () => {});
+  if (startsWith(head, ZIP)) return { kind: 'xlsx', chunks: rest() };
+  if (!startsWith(head, GZIP)) return { kind: 'text', chunks: rest() };
+  const gunzipped = pipeline(Readable.from(rest()), createGunzip({ chunkSize: 1 << 20 }), () => {});
+  async function* inflated(): AsyncGenerator<Buffer> {
+    try {
+      for await (const chunk of gunzipped) yield chunk as Buffer;
+    } catch (error) {
+      if (error instanceof InputError) throw error;
+      const e = error as NodeJS.ErrnoException;
+      if (e.code === 'Z_DATA_ERROR' || e.code === 'Z_BUF_ERROR' || e.code?.startsWith('ERR_ZLIB')) {
+        throw new InputError(`${source.name}: damaged or truncated gzip data (${e.message})`);
+      }
+      throw describeOpenError(source, e);
+    }
   }
+  return { kind: 'text', chunks: inflated() };
+}
+
+/**
+ * The text of a source as UTF-8 bytes, chunk by chunk (SPEC 1.1 encodings).
+ * UTF-8 passes through untouched (the fast path: checked with the
+ * platform's SIMD validators, never decoded); UTF-16 with a byte-order mark,
+ * Windows-1252 (what Excel on Windows saves) and Latin-1 are transcoded by
+ * iconv-lite. Without `--encoding`, input that is not valid UTF-8 is read as
+ * Windows-1252 with a warning in `facts`. Binary data (a NUL byte near the
+ * start of text that is not UTF-16) is refused.
+ */
+export async function* textBytes(source: InputSource, chunks: AsyncIterable<Buffer>, encoding: Encoding | undefined, facts: SourceFacts): AsyncGenerator<Uint8Array> {
+  const decoding = new TextDecoding(source.name, encoding);
   let checked = false;
-  try {
-    for await (const chunk of bytes) {
-      if (!checked) {
-        checked = true;
+  for await (const chunk of chunks) {
+    if (!checked) {
+      checked = true;
+      decoding.start(chunk);
+      if (decoding.encoding !== 'utf-16le' && decoding.encoding !== 'utf-16be') {
         const nul = chunk.subarray(0, 8192).indexOf(0);
         if (nul >= 0) {
+          const utf16 = nul > 0 && chunk[nul - 1]! < 0x80 && chunk[1] === 0;
           throw new InputError(
-            `${source.name}: binary data (a NUL byte at offset ${nul}); expected a CSV text file in UTF-8` +
-              ' (a UTF-16 export must be re-saved as UTF-8)',
+            `${source.name}: binary data (a NUL byte at offset ${nul}); expected a CSV or TSV text file` +
+              (utf16 ? ' (it looks like UTF-16 without a byte-order mark: give --encoding utf-16le)' : ''),
           );
         }
       }
-      yield chunk;
     }
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    const e = error as NodeJS.ErrnoException;
-    if (e.code === 'Z_DATA_ERROR' || e.code === 'Z_BUF_ERROR' || e.code?.startsWith('ERR_ZLIB')) {
-      throw new InputError(`${source.name}: damaged or truncated gzip data (${e.message})`);
-    }
-    throw describeOpenError(source, e);
+    const out = decoding.push(chunk);
+    if (out.length > 0) yield out;
   }
+  const tail = decoding.end();
+  if (tail.length > 0) yield tail;
+  facts.encoding = decoding.encoding;
+  if (decoding.warning) facts.warnings.push(decoding.warning);
 }

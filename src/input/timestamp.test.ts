@@ -2,7 +2,7 @@ import { TZDate } from '@date-fns/tz';
 import { describe, expect, it } from 'vitest';
 import { random } from '../generate/synthetic.js';
 import { Zone } from '../model/zone.js';
-import { parseTimestamp, parseTimestampBytes } from './timestamp.js';
+import { customTimeParser, IMPLAUSIBLE, parseTimestamp, parseTimestampBytes, timestampProblem } from './timestamp.js';
 
 const NY = new Zone('America/New_York');
 const UTC = new Zone('UTC');
@@ -29,10 +29,54 @@ describe('parseTimestamp', () => {
 
   it('refuses what is not a real time', () => {
     for (const bad of ['', 'yesterday', '2024-13-01 10:00', '2024-02-30 10:00', '2023-02-29T10:00', '2024-03-05T24:00', '2024-03-05T10:60',
-      '3/5/2024 13:00 PM', '3/5/2024 0:30 AM', '2024-03-05', '2024-03-05T10:00+25:00', '5/3/24 10:00 AM']) {
+      '3/5/2024 13:00 PM', '3/5/2024 0:30 AM', '2024-03-05', '2024-03-05T10:00+25:00', 'Foo  4 2022  4:09PM',
+      '31-FEB-22 04.09.00.000000 PM', '45352.6736111111', '19.03.2024 17:14']) {
       expect(parseTimestamp(bad, UTC), bad).toBeNaN();
     }
     expect(parseTimestamp('2024-02-29T10:00', UTC)).not.toBeNaN();
+  });
+
+  it('reads two-digit US years, SQL Server and Oracle text forms (SPEC 1.4)', () => {
+    // Two-digit years are 20YY.
+    expect(iso(parseTimestamp('3/4/22 4:09 PM', UTC))).toBe('2022-03-04T16:09:00.000Z');
+    expect(iso(parseTimestamp('5/3/24 10:00 AM', UTC))).toBe('2024-05-03T10:00:00.000Z');
+    // SQL Server's CONVERT(varchar, d) default: padded with spaces, no seconds.
+    expect(iso(parseTimestamp('Mar  4 2022  4:09PM', UTC))).toBe('2022-03-04T16:09:00.000Z');
+    expect(iso(parseTimestamp('Dec 31 2023 12:00AM', UTC))).toBe('2023-12-31T00:00:00.000Z');
+    // Oracle's default TIMESTAMP text: DD-MON-RR HH.MI.SS.FF AM, six or nine fraction digits.
+    expect(iso(parseTimestamp('04-MAR-22 04.09.00.000000 PM', UTC))).toBe('2022-03-04T16:09:00.000Z');
+    expect(iso(parseTimestamp('04-mar-22 04.09.05.250000000 AM', UTC))).toBe('2022-03-04T04:09:05.250Z');
+    // Wall-clock forms are read in the zone given (the input zone).
+    expect(iso(parseTimestamp('Mar  4 2022  4:09PM', NY))).toBe('2022-03-04T21:09:00.000Z');
+  });
+
+  it('marks years outside 1990–2099 as implausible, not as times (SPEC 1.4)', () => {
+    for (const sentinel of ['9999-12-31 00:00:00', '1900-01-01 00:00', '0001-01-01 00:00', '0099-06-01 10:00', '1/1/1900 12:00 AM', '2100-01-01T00:00Z']) {
+      expect(parseTimestamp(sentinel, UTC), sentinel).toBe(IMPLAUSIBLE);
+      const bytes = new TextEncoder().encode(sentinel);
+      expect(parseTimestampBytes(bytes, 0, bytes.length, UTC, () => sentinel), sentinel).toBe(IMPLAUSIBLE);
+    }
+    expect(iso(parseTimestamp('1990-01-01 00:00', UTC))).toBe('1990-01-01T00:00:00.000Z');
+    expect(iso(parseTimestamp('2099-12-31 23:59', UTC))).toBe('2099-12-31T23:59:00.000Z');
+  });
+
+  it('names the fix for what it cannot read', () => {
+    expect(timestampProblem('2024-03-05')).toMatch(/a date without a time of day/);
+    expect(timestampProblem('3/4/2022')).toMatch(/a date without a time of day/);
+    expect(timestampProblem('45352.6736111111')).toMatch(/Excel serial day number/);
+    expect(timestampProblem('19.03.2024 17:14')).toContain("--time-format 'dd.MM.yyyy HH:mm'");
+    expect(timestampProblem('19/03/2024 17:14')).toContain("--time-format 'dd/MM/yyyy HH:mm'");
+    expect(timestampProblem('2024-13-45 10:00')).toMatch(/no such date or time/);
+    expect(timestampProblem('yesterday')).toMatch(/expected ISO 8601/);
+  });
+
+  it('reads --time-format patterns with date-fns tokens, as wall-clock time or with an offset', async () => {
+    const dotted = await customTimeParser('dd.MM.yyyy HH:mm');
+    expect(iso(dotted('19.03.2024 17:14', NY))).toBe('2024-03-19T21:14:00.000Z');
+    expect(dotted('32.03.2024 17:14', NY)).toBeNaN();
+    expect(dotted('19.03.1899 17:14', NY)).toBe(IMPLAUSIBLE);
+    const offset = await customTimeParser("yyyyMMdd'T'HHmmssXX");
+    expect(iso(offset('20240319T171400+0100', NY))).toBe('2024-03-19T16:14:00.000Z');
   });
 
   it('gives real elapsed time across both 2024 DST changes in New York', () => {

@@ -59,7 +59,24 @@ export const CATEGORY_SYNONYMS: Synonyms = {
   test_results: ['test results', 'test result', 'test results question', 'test result question', 'lab results', 'results'],
   referral: ['referral', 'referral request'],
   visit_followup: ['visit followup', 'visit follow up', 'visit follow up question', 'follow up', 'followup'],
+  // Automated messages (SPEC 1.3): counted in validate, excluded from every metric. 999 is Epic's type code.
+  system: ['system', 'system message', 'system generated', 'automated', 'automated message', '999'],
 };
+
+/**
+ * Keyword rules for category values that match no synonym (SPEC 1.5), in
+ * order: the first rule with a word in the value wins. Words are matched on
+ * the comparison key (lower case, `-`/`_`/`/` as spaces), so "Follow-Up" is
+ * "follow up".
+ */
+export const CATEGORY_KEYWORDS: readonly (readonly [string, readonly string[]])[] = [
+  ['prescription', ['refill', 'renewal', 'rx', 'medication', 'prescription', 'pharmacy']],
+  ['test_results', ['result', 'results']],
+  ['referral', ['referral']],
+  ['scheduling', ['appointment', 'schedule', 'scheduling', 'cancel']],
+  ['visit_followup', ['follow up', 'followup']],
+  ['medical_question', ['advice', 'medical question']],
+];
 
 export const CARE_SETTING_SYNONYMS: Synonyms = {
   primary_care: ['primary care', 'primary', 'pcp', 'primarycare'],
@@ -99,6 +116,7 @@ export class Vocabulary {
     readonly name: string,
     synonyms: Synonyms,
     extra: Synonyms = {},
+    private readonly keywords: readonly (readonly [string, readonly string[]])[] = [],
   ) {
     for (const table of [synonyms, extra]) {
       for (const [canonical, words] of Object.entries(table)) {
@@ -114,12 +132,23 @@ export class Vocabulary {
       const trimmed = raw.trim();
       if (trimmed === '') result = { value: UNKNOWN, matched: true };
       else {
-        const canonical = this.lookup.get(vocabularyKey(trimmed));
+        const key = vocabularyKey(trimmed);
+        const canonical = this.lookup.get(key) ?? this.byKeyword(key);
         result = canonical === undefined ? { value: trimmed, matched: false } : { value: canonical, matched: true };
       }
       this.cache.set(raw, result);
     }
     return result;
+  }
+
+  /** The first keyword rule with a word in `key`. */
+  private byKeyword(key: string): string | undefined {
+    if (this.keywords.length === 0) return undefined;
+    const padded = ` ${key} `;
+    for (const [canonical, words] of this.keywords) {
+      if (words.some((w) => padded.includes(` ${w} `))) return canonical;
+    }
+    return undefined;
   }
 
   /** Records that `rows` rows held this raw value (listed when it matched nothing). */
@@ -140,8 +169,32 @@ export interface Vocabularies {
 export function makeVocabularies(extra: { role?: Synonyms; category?: Synonyms; care_setting?: Synonyms; sender_type?: Synonyms } = {}): Vocabularies {
   return {
     role: new Vocabulary('role', ROLE_SYNONYMS, extra.role),
-    category: new Vocabulary('category', CATEGORY_SYNONYMS, extra.category),
+    category: new Vocabulary('category', CATEGORY_SYNONYMS, extra.category, CATEGORY_KEYWORDS),
     careSetting: new Vocabulary('care_setting', CARE_SETTING_SYNONYMS, extra.care_setting),
     senderType: new Vocabulary('sender_type', SENDER_TYPE_SYNONYMS, extra.sender_type),
   };
+}
+
+const TABLES: Record<string, Synonyms> = {
+  role: ROLE_SYNONYMS,
+  category: CATEGORY_SYNONYMS,
+  care_setting: CARE_SETTING_SYNONYMS,
+  sender_type: SENDER_TYPE_SYNONYMS,
+};
+
+/**
+ * The problems of a config file's synonyms: each must map to a known value
+ * (`"staf"` is a typo of `staff`, not a new role), as `synonyms.role: …` texts.
+ */
+export function synonymProblems(extra: Record<string, Synonyms | undefined>, closest: (word: string, candidates: readonly string[]) => string | undefined): string[] {
+  const problems: string[] = [];
+  for (const [table, entries] of Object.entries(extra)) {
+    const known = Object.keys(TABLES[table] ?? {});
+    for (const target of Object.keys(entries ?? {})) {
+      if (known.includes(target)) continue;
+      const close = closest(target.toLowerCase(), known);
+      problems.push(`synonyms.${table}: "${target.slice(0, 40)}" is not a known ${table.replace('_', ' ')}${close ? ` (did you mean "${close}"?)` : ''}; known: ${known.join(', ')}`);
+    }
+  }
+  return problems;
 }

@@ -1,4 +1,4 @@
-import { groupEntities, type Dimension } from '../model/groups.js';
+import { groupEntities, type Dimension, type Groups } from '../model/groups.js';
 import { SENDER_CLINICIAN, SENDER_PATIENT } from '../model/store.js';
 import type { ColumnSpec, Row } from '../output/report.js';
 import { bucketBy, countsPerGroup, distinctPerGroup } from './buckets.js';
@@ -125,6 +125,7 @@ function volumeRows(context: MetricContext, dims: Dimension[], clinicianView: bo
     // A known recipient is the message's attributed clinician, so it sits in that clinician's group.
     if (recipient >= 0 && clinicians.known[recipient] === 1 && (dims.length === 0 || groups.clinician[g] === recipient)) received[g]!++;
   }
+  countFurtherRecipients(context, groups, received);
   let totalFte = 0;
   let rosterFte = false;
   for (let u = 0; u < store.users.length; u++) {
@@ -154,4 +155,41 @@ function volumeRows(context: MetricContext, dims: Dimension[], clinicianView: bo
     rows.push(row);
   }
   return rows;
+}
+
+/**
+ * messages_received for the further recipients of messages sent to several
+ * (SPEC 1.1: each recipient counts the message as received). The message
+ * sits in its attributed clinician's group; a further recipient's count goes
+ * to the group with the same labels but that clinician's, when the output
+ * has such a row.
+ */
+function countFurtherRecipients(context: MetricContext, groups: Groups, received: Int32Array | number[]): void {
+  const { store, clinicians } = context;
+  if (store.extraRecipients.size === 0) return;
+  const dims = groups.dims;
+  const byLabels = new Map(groups.sorted.map((g) => [groups.labels[g]!.join('\u0000'), g]));
+  const show = context.clinicianLabel ?? ((id: string) => id);
+  for (const [m, users] of store.extraRecipients) {
+    if (store.senderType[m] !== SENDER_PATIENT) continue;
+    const g = groups.of[m]!;
+    const first = store.recipient[m]!;
+    for (const user of users) {
+      if (clinicians.known[user] !== 1) continue;
+      if (dims.length === 0) {
+        received[g]!++;
+        continue;
+      }
+      // The attributed clinician (the first known recipient) was counted above only when it is the first recipient.
+      if (groups.clinician[g] === user && (first < 0 || clinicians.known[first] !== 1)) {
+        received[g]!++;
+        continue;
+      }
+      const labels = dims.map((d, k) =>
+        d === 'clinician' ? show(store.users[user]!) : d === 'role' ? clinicians.role[user]! : d === 'department' ? clinicians.department[user]! : d === 'care_setting' ? clinicians.careSetting[user]! : groups.labels[g]![k]!,
+      );
+      const other = byLabels.get(labels.join('\u0000'));
+      if (other !== undefined && other !== g) received[other]!++;
+    }
+  }
 }

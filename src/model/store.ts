@@ -95,8 +95,10 @@ export interface MessageStore {
   readonly senderType: Uint8Array;
   /** Index into users, or -1 (patient messages). */
   readonly sender: Int32Array;
-  /** Index into users, or -1 (none given). */
+  /** Index into users, or -1 (none given): the first recipient in file order. */
   readonly recipient: Int32Array;
+  /** Further recipients of a message sent to several (one row per recipient, SPEC 1.1), in file order. */
+  readonly extraRecipients: ReadonlyMap<number, readonly number[]>;
   /** Index into patients. */
   readonly patient: Int32Array;
   readonly patientCount: number;

@@ -24,6 +24,18 @@ export interface Threads {
   threadCategory: Int32Array;
 }
 
+/**
+ * The first recipient of a message, in file order, that is a known
+ * clinician (SPEC 1.1, one row per recipient), or -1.
+ */
+export function knownRecipient(store: MessageStore, clinicians: Clinicians, m: number): number {
+  const first = store.recipient[m]!;
+  if (first >= 0 && clinicians.known[first] === 1) return first;
+  const more = store.extraRecipients.size > 0 ? store.extraRecipients.get(m) : undefined;
+  if (more !== undefined) for (const user of more) if (clinicians.known[user] === 1) return user;
+  return -1;
+}
+
 /** Code-unit order of two messages' ids. */
 function idBefore(store: MessageStore, a: number, b: number): boolean {
   return store.messageIds.compare(store.messageKey[a]!, store.messageKey[b]!) < 0;
@@ -76,8 +88,8 @@ export function buildThreads(store: MessageStore, clinicians: Clinicians): Threa
         nextClinician = m;
         clinician[m] = store.sender[m]!;
       } else {
-        const recipient = store.recipient[m]!;
-        if (recipient >= 0 && clinicians.known[recipient] === 1) clinician[m] = recipient;
+        const recipient = knownRecipient(store, clinicians, m);
+        if (recipient >= 0) clinician[m] = recipient;
         else if (reply[m]! >= 0) clinician[m] = store.sender[reply[m]!]!;
       }
       if (store.category[m]! >= 0) threadCategory[t] = store.category[m]!;

@@ -38,6 +38,10 @@ export class Zone {
   readonly name: string;
   private readonly wallCache = new Map<number, number>();
   private readonly utcCache = new Map<number, number>();
+  /** Wall times read that fell in a spring-forward gap (moved forward by the gap). */
+  gapTimes = 0;
+  /** Wall times read that fell in a fall-back overlap (the earlier instant taken). */
+  ambiguousTimes = 0;
 
   constructor(name: string) {
     this.name = checkTimeZone(name);
@@ -54,12 +58,30 @@ export class Zone {
         offset = start - this.exactWallToUtc(start);
         if (start + MS_PER_HOUR - this.exactWallToUtc(start + MS_PER_HOUR) !== offset) {
           // A transition inside this local hour (DST gaps and overlaps): no cache.
-          return this.exactWallToUtc(naive);
+          return this.transitionWallToUtc(naive);
         }
         this.wallCache.set(key, offset);
       } else offset = this.wallCache.get(key)!;
     }
     return naive - offset;
+  }
+
+  /** A wall time in an hour that holds a transition, counted when it is in the gap or the overlap. */
+  private transitionWallToUtc(naive: number): number {
+    const utc = this.exactWallToUtc(naive);
+    const offset = this.offsetAt(utc);
+    if (utc + offset !== naive) this.gapTimes++;
+    else {
+      // The other offset in force around here: does it give the same wall time too?
+      for (const probe of [utc - 3 * MS_PER_HOUR, utc + 3 * MS_PER_HOUR]) {
+        const other = this.offsetAt(probe);
+        if (other !== offset && naive - other !== utc && naive - other + this.offsetAt(naive - other) === naive) {
+          this.ambiguousTimes++;
+          break;
+        }
+      }
+    }
+    return utc;
   }
 
   /** Caches all 24 local hours of a day whose offset is the same at both ends (no transition). */
