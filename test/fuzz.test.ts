@@ -1,6 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { isUtf8 } from 'node:buffer';
+import iconv from 'iconv-lite';
 import { CsvReader, type CsvError, type CsvRecord } from '../src/input/csv.js';
+import { TextDecoding } from '../src/input/encoding.js';
 import { loadMessages } from '../src/input/load.js';
 import { getPreset } from '../src/input/mapping.js';
 import { inputSources } from '../src/input/source.js';
@@ -109,6 +112,57 @@ describe('hostile input', () => {
         }
         pieces.push(bytes.subarray(last));
         expect(read(pieces)).toEqual(read([bytes]));
+      }),
+      { seed: SEED, numRuns: RUNS * 10 },
+    );
+  });
+
+  it('reads the same TSV records (no quoting) and the same decoded text however the bytes are cut (SPEC 1.1 shapes)', () => {
+    const text = fc.string({ unit: fc.constantFrom('a', '\t', '"', '\n', '\r\n', 'é', '–', '€', 'Ω'), maxLength: 200 });
+    const split = (bytes: Uint8Array, cuts: number[]) => {
+      const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+      const pieces: Uint8Array[] = [];
+      let last = 0;
+      for (const p of points) {
+        pieces.push(bytes.subarray(last, p));
+        last = p;
+      }
+      pieces.push(bytes.subarray(last));
+      return pieces;
+    };
+    fc.assert(
+      fc.property(text, fc.constantFrom('utf-8', 'windows-1252', 'utf-16le'), fc.array(fc.nat(), { maxLength: 5 }), (s, encoding, cuts) => {
+        // The file as some tool saved it: UTF-8, Windows-1252 (letters it lacks become ?), UTF-16LE with a BOM.
+        const bytes = encoding === 'utf-16le' ? Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode(s, 'utf-16le')]) : iconv.encode(s, encoding);
+        const read = (pieces: Uint8Array[]) => {
+          const decoding = new TextDecoding('in.tsv', undefined);
+          const reader = new CsvReader('\t', 10_000, false);
+          const out: unknown[] = [];
+          const on = (r: CsvRecord) => out.push([r.texts(), r.line, r.malformed]);
+          try {
+            if (pieces.length > 0) decoding.start(Buffer.concat(pieces).subarray(0, 4));
+            for (const p of pieces) reader.push(decoding.push(Buffer.from(p)), on);
+            reader.push(decoding.end(), on);
+            reader.end(on);
+          } catch (error) {
+            // Valid UTF-8 letters, then bytes that are not UTF-8: refused, whatever the chunks.
+            expect((error as Error).message).toMatch(/^in\.tsv: not valid UTF-8 near byte \d+, after valid UTF-8 text: the file mixes encodings/);
+            return ['mixed'];
+          }
+          return out;
+        };
+        const whole = read([bytes]);
+        expect(read(split(bytes, cuts))).toEqual(whole);
+        if (whole[0] === 'mixed') {
+          expect(encoding).toBe('windows-1252');
+          expect(isUtf8(bytes)).toBe(false);
+          return;
+        }
+        // Without quoting, a record is exactly a line split at tabs, quotes and all.
+        // Windows-1252 bytes that happen to be valid UTF-8 (é–– is E9 96 96, 閖) are UTF-8: no reader can tell.
+        const expected = iconv.decode(bytes, encoding === 'utf-16le' ? 'utf-16le' : isUtf8(bytes) ? 'utf-8' : 'windows-1252');
+        const lines = expected.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/).filter((l) => l !== '');
+        expect(whole.map((r) => (r as [string[]])[0].join('\t'))).toEqual(lines);
       }),
       { seed: SEED, numRuns: RUNS * 10 },
     );

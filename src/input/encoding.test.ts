@@ -1,7 +1,9 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../errors.js';
-import { TextDecoding } from './encoding.js';
+import { isUtf8 } from 'node:buffer';
+import fc from 'fast-check';
+import { firstInvalidUtf8, TextDecoding } from './encoding.js';
 import { sniffDelimiter } from './records.js';
 
 /** Runs chunks through a decoding and returns the UTF-8 text and the decoding. */
@@ -42,7 +44,7 @@ describe('text decoding (SPEC 1.1 encodings)', () => {
     const utf8 = Buffer.from('1,Cardiología\n', 'utf8');
     const latin = iconv.encode('2,Clínica\n', 'windows-1252');
     expect(() => decode([utf8, latin])).toThrow(InputError);
-    expect(() => decode([utf8, latin])).toThrow(/near byte 15, after valid UTF-8 text: the file mixes encodings\. Give --encoding/);
+    expect(() => decode([utf8, latin])).toThrow(/near byte 19, after valid UTF-8 text: the file mixes encodings\. Give --encoding/);
   });
 
   it('finds UTF-16 by its byte-order mark (little and big endian)', () => {
@@ -53,6 +55,22 @@ describe('text decoding (SPEC 1.1 encodings)', () => {
       expect(text).toBe('a\tb\nCardiología\t1\n');
       expect(decoding.encoding).toBe(encoding);
     }
+  });
+});
+
+describe('firstInvalidUtf8', () => {
+  it('agrees with the platform validator: the prefix before it is UTF-8, and one more byte is not', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 40 }), fc.string({ maxLength: 10 }), (noise, text) => {
+        const b = Buffer.concat([Buffer.from(text, 'utf8'), Buffer.from(noise)]);
+        const at = firstInvalidUtf8(b);
+        expect(isUtf8(b.subarray(0, at))).toBe(true);
+        if (at < b.length) expect(isUtf8(b)).toBe(false);
+        else expect(isUtf8(b)).toBe(true);
+        expect(at).toBeGreaterThanOrEqual(Buffer.from(text, 'utf8').length - 0);
+      }),
+      { seed: 7, numRuns: 2000 },
+    );
   });
 });
 

@@ -47,8 +47,28 @@ function completePrefix(b: Uint8Array, from: number): number {
   return b.length - i < need ? i : b.length;
 }
 
-function sequenceLength(lead: number): number {
-  return lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+/**
+ * Offset of the first byte where `b` stops being UTF-8 (a cut sequence at
+ * the end counts), or its length. Used once, when a chunk fails `isUtf8`.
+ */
+export function firstInvalidUtf8(b: Uint8Array): number {
+  const n = b.length;
+  let i = 0;
+  while (i < n) {
+    const c = b[i]!;
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    const need = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : 0;
+    if (need === 0 || i + 1 >= n) return i;
+    const b1 = b[i + 1]!;
+    // Overlong forms, surrogates and code points past U+10FFFF are not UTF-8.
+    if ((c === 0xe0 && b1 < 0xa0) || (c === 0xed && b1 > 0x9f) || (c === 0xf0 && b1 < 0x90) || (c === 0xf4 && b1 > 0x8f)) return i;
+    for (let k = 1; k <= need; k++) if (i + k >= n || (b[i + k]! & 0xc0) !== 0x80) return i;
+    i += need + 1;
+  }
+  return n;
 }
 
 /**
@@ -89,46 +109,49 @@ export class TextDecoding {
   push(chunk: Buffer): Uint8Array {
     if (this.decoder !== null) return Buffer.from(this.decoder.write(chunk), 'utf8');
     if (this.forced) return chunk;
-    const at = this.offset;
+    // A sequence cut at the end of the last chunk was held back: it leads this one.
+    const data = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
+    const at = this.offset - this.carry.length;
     this.offset += chunk.length;
-    if (this.valid(chunk)) return chunk;
-    if (this.nonAscii) {
-      throw new InputError(
-        `${this.name}: not valid UTF-8 near byte ${at}, after valid UTF-8 text: the file mixes encodings.` +
-          ' Give --encoding utf-8 (invalid bytes become \uFFFD) or --encoding windows-1252',
-      );
+    this.carry = new Uint8Array(0);
+    if (isAscii(data)) return data;
+    const end = completePrefix(data, 0);
+    const body = data.subarray(0, end);
+    if (isUtf8(body)) {
+      if (!this.nonAscii && !isAscii(body)) this.nonAscii = true;
+      this.carry = data.slice(end);
+      return body;
     }
-    this.encoding = 'windows-1252';
-    this.warning = `${this.name}: not valid UTF-8; read as Windows-1252 (what Excel on Windows saves). If letters look wrong, give --encoding`;
-    const decoder = iconv.getDecoder('windows-1252');
-    this.decoder = decoder;
-    return Buffer.from(decoder.write(chunk), 'utf8');
+    // Windows-1252 only if nothing before the first invalid byte was a UTF-8 letter.
+    const first = firstInvalidUtf8(data);
+    if (this.nonAscii || !isAscii(data.subarray(0, first))) throw this.mixed(at + first);
+    return this.switchToWindows1252(data);
+  }
+
+  private mixed(at: number): InputError {
+    return new InputError(
+      `${this.name}: not valid UTF-8 near byte ${at}, after valid UTF-8 text: the file mixes encodings.` +
+        ' Give --encoding utf-8 (invalid bytes become \uFFFD) or --encoding windows-1252',
+    );
   }
 
   end(): Uint8Array {
     if (this.decoder !== null) return Buffer.from(this.decoder.end() ?? '', 'utf8');
-    // A sequence cut at the very end was passed on with its chunk: the reader shows U+FFFD.
-    return new Uint8Array(0);
+    const rest = this.carry;
+    this.carry = new Uint8Array(0);
+    if (rest.length === 0) return rest;
+    // Input that ends inside a UTF-8 sequence: after UTF-8 letters, the same mix as above; else not UTF-8.
+    if (this.nonAscii) throw this.mixed(this.offset - rest.length);
+    const text = this.switchToWindows1252(Buffer.from(rest));
+    return Buffer.concat([text, Buffer.from(this.decoder!.end() ?? '', 'utf8')]);
   }
 
-  /** Whether `chunk` continues valid UTF-8 (keeping a sequence cut at its end for the next chunk). */
-  private valid(chunk: Buffer): boolean {
-    let from = 0;
-    if (this.carry.length > 0) {
-      const need = sequenceLength(this.carry[0]!) - this.carry.length;
-      const joined = Buffer.concat([this.carry, chunk.subarray(0, need)]);
-      if (!isUtf8(joined)) return false;
-      from = need;
-      this.carry = new Uint8Array(0);
-    }
-    const body = chunk.subarray(from);
-    if (isAscii(body)) return true;
-    const end = completePrefix(body, 0);
-    if (!isUtf8(body.subarray(0, end))) return false;
-    this.nonAscii = true;
-    this.carry = body.slice(end);
-    // The carried bytes are held back from this chunk's validity, not from its text:
-    // the CSV reader keeps them as the start of the next field.
-    return true;
+  /** Reads this and every later byte as Windows-1252 (all before was ASCII, the same in both). */
+  private switchToWindows1252(data: Buffer): Uint8Array {
+    this.encoding = 'windows-1252';
+    this.warning = `${this.name}: not valid UTF-8; read as Windows-1252 (what Excel on Windows saves). If letters look wrong, give --encoding`;
+    const decoder = iconv.getDecoder('windows-1252');
+    this.decoder = decoder;
+    return Buffer.from(decoder.write(data), 'utf8');
   }
 }
