@@ -4,7 +4,8 @@ import { UsageError } from './errors.js';
 import { closest, getPreset, parseMap, type Field, type Preset } from './input/mapping.js';
 import { inputSources, type InputSource } from './input/source.js';
 import { makeVocabularies, type Synonyms, type Vocabularies } from './input/vocabulary.js';
-import { parseDateOption, parseTimeRange, parseWorkDays, resolvePeriod, todayIn, type DayRange, type TimeRange } from './model/calendar.js';
+import { parseTimestamp } from './input/timestamp.js';
+import { parseDate, parseDateOption, parseTimeRange, parseWorkDays, resolvePeriod, todayIn, type DayRange, type TimeRange } from './model/calendar.js';
 import { checkTimeZone, machineTimeZone, Zone } from './model/zone.js';
 import { ENCODINGS, parseEncoding, type Encoding } from './input/encoding.js';
 
@@ -45,14 +46,16 @@ export const OPTIONS: readonly OptionDef[] = [
   { flags: '--work-hours <HH:MM-HH:MM>', description: 'work hours, [start, end)', group: 'window', kind: 'string', default: '07:00-17:00' },
   { flags: '--work-days <days>', description: 'work days, e.g. mon-fri or mon,tue,thu', group: 'window', kind: 'string', default: 'mon-fri' },
   { flags: '--holidays <file|us-federal>', description: 'days outside the work window: a file of YYYY-MM-DD lines, or us-federal', group: 'window', kind: 'string' },
-  { flags: '--since <YYYY-MM-DD>', description: 'keep messages from this local date on', group: 'window', kind: 'string' },
-  { flags: '--until <YYYY-MM-DD>', description: 'keep messages up to this local date (inclusive)', group: 'window', kind: 'string' },
+  { flags: '--since <YYYY-MM-DD>', description: 'report from this local date on (threads and replies are read from the whole input)', group: 'window', kind: 'string' },
+  { flags: '--until <YYYY-MM-DD>', description: 'report up to this local date, inclusive (replies after it still count)', group: 'window', kind: 'string' },
   { flags: '--period <period>', description: 'YYYY-MM, YYYY-Www, last-month, last-week or last-N-days (sets --since/--until)', group: 'window', kind: 'string' },
-  { flags: '--by <dims>', description: 'group by role, category, department, care_setting, clinician, month, week, weekday, hour (comma-separated to cross)', group: 'metrics', kind: 'list' },
+  { flags: '--as-of <datetime>', description: 'end of follow-up: messages sent later are left out, as if the export had been taken then (default: the latest message); a date means the end of that day', group: 'window', kind: 'string' },
+  { flags: '--by <dims>', description: 'group by role, category, department, care_setting, clinician, month, year, quarter, week, weekday, hour (comma-separated to cross)', group: 'metrics', kind: 'list' },
   { flags: '--evening <HH:MM-HH:MM>', description: 'evening band', group: 'metrics', kind: 'string', default: '17:00-19:00' },
   { flags: '--session-gap <minutes>', description: 'after-hours messages further apart start a new session', group: 'metrics', kind: 'number', default: '15' },
   { flags: '--minutes-per-message <minutes>', description: 'minutes added to each after-hours session', group: 'metrics', kind: 'number', default: '2' },
   { flags: '--latency-index <first|each>', description: 'index messages: first of each patient run, or each patient message', group: 'metrics', kind: 'string', default: 'first', choices: ['first', 'each'] },
+  { flags: '--ci <level>', description: 'add <column>_lo and <column>_hi after every pct_* (Wilson) and km_* (log-log Greenwood) column, e.g. 95', group: 'metrics', kind: 'number' },
   { flags: '--within <bounds>', description: 'calendar bounds for pct_within_<bound> columns, e.g. 4h,24h,72h or 2d', group: 'metrics', kind: 'list', default: '24h,72h' },
   { flags: '--format <format>', description: 'table, csv, json, markdown or html (default: table on a terminal, csv otherwise)', group: 'output', kind: 'string', choices: FORMATS },
   { flags: '-o, --output <file>', description: 'write to this file (atomically) instead of standard output', group: 'output', kind: 'string' },
@@ -222,6 +225,8 @@ export interface InputSettings {
   workDaysText: string;
   holidays?: string | undefined;
   range?: DayRange | undefined;
+  /** --as-of as UTC milliseconds. */
+  asOf?: number | undefined;
   /** How the range was chosen, e.g. `--period last-month`. */
   rangeSource?: string | undefined;
   strict: boolean;
@@ -306,6 +311,7 @@ export function inputSettings(files: readonly string[], raw: RawOptions, config?
     holidays: str(raw, 'holidays'),
     range,
     rangeSource,
+    asOf: parseAsOf(str(raw, 'asOf'), zone),
     strict: raw.strict === true,
     quiet: raw.quiet === true,
     vocabularies: makeVocabularies({
@@ -314,6 +320,16 @@ export function inputSettings(files: readonly string[], raw: RawOptions, config?
     }),
     configFile: config?.file,
   };
+}
+
+/** `--as-of`: a date and time in --timezone (or with an offset); a bare date is the end of that day. */
+function parseAsOf(text: string | undefined, zone: Zone): number | undefined {
+  if (text === undefined) return undefined;
+  const day = parseDate(text.trim());
+  if (day !== undefined) return zone.startOfLocalDay(day + 1) - 1;
+  const t = parseTimestamp(text, zone);
+  if (!Number.isFinite(t)) throw new UsageError(`--as-of: "${text.slice(0, 40)}" is not a date and time (2024-03-31 or 2024-03-31T18:00)`);
+  return t;
 }
 
 /** The output format: explicit, else from the -o extension, else table on a terminal and csv otherwise. */

@@ -7,7 +7,7 @@ import { readRoster, type Roster } from '../input/roster.js';
 import { isWorkDay, loadHolidays, type WorkWindow } from '../model/calendar.js';
 import { resolveClinicians, type Clinicians } from '../model/clinicians.js';
 import type { MessageStore } from '../model/store.js';
-import { formatDay, MS_PER_DAY } from '../model/zone.js';
+import { formatDay, MS_PER_DAY, type Zone } from '../model/zone.js';
 import { inputSettings, mergedOptions, optionString, outputFormat, type Format, type InputSettings, type RawOptions } from '../options.js';
 import { render } from '../output/render.js';
 import type { Report } from '../output/report.js';
@@ -21,9 +21,18 @@ export interface Analysis {
   roster?: Roster | undefined;
   clinicians: Clinicians;
   window: WorkWindow;
-  /** First and last local date of the analysed messages. */
+  /** First and last local date of the analysed messages (the whole input, up to --as-of). */
   firstDay: number;
   lastDay: number;
+  /** The reporting window (SPEC 2 "Window"): --since/--until, else firstDay…lastDay. */
+  since: number;
+  until: number;
+  /** 1 for each message whose local date is in the window. */
+  inWindow: Uint8Array;
+  /** Messages outside the window: read for threads, replies and attribution, not counted. */
+  outsideWindow: number;
+  /** End of follow-up: --as-of, else the latest sent_at (SPEC 2 "Scope"). */
+  asOf: number;
 }
 
 /** Standard error, unless --quiet. */
@@ -86,7 +95,7 @@ export async function analyse(settings: InputSettings, options: { warnSkipped?: 
       zone: settings.zone,
       inputZone: settings.inputZone,
       systemSenders: settings.systemSenders,
-      range: settings.range,
+      asOf: settings.asOf,
       vocabularies: settings.vocabularies,
     });
   } finally {
@@ -98,34 +107,67 @@ export async function analyse(settings: InputSettings, options: { warnSkipped?: 
   }
   for (const warning of report.warnings) warn(settings, `msgwork: warning: ${warning}`);
   if (options.warnSkipped !== false && report.rowsSkipped > 0) warn(settings, skippedSummary(report).map((l) => `msgwork: ${l}`).join('\n'));
-  let firstDay = Infinity, lastDay = -Infinity;
+  let firstDay = Infinity, lastDay = -Infinity, latest = -Infinity;
   for (let i = 0; i < store.count; i++) {
     const d = store.localDay[i]!;
     if (d < firstDay) firstDay = d;
     if (d > lastDay) lastDay = d;
+    if (store.utc[i]! > latest) latest = store.utc[i]!;
+  }
+  // The window selects what is counted; threads, replies and attribution use every message (SPEC 2 "Scope").
+  const range = settings.range;
+  const since = range && Number.isFinite(range.since) ? range.since : firstDay;
+  const until = range && Number.isFinite(range.until) ? range.until : lastDay;
+  const inWindow = new Uint8Array(store.count);
+  let counted = 0;
+  for (let i = 0; i < store.count; i++) {
+    const d = store.localDay[i]!;
+    if (d >= since && d <= until) {
+      inWindow[i] = 1;
+      counted++;
+    }
+  }
+  if (counted === 0) {
+    throw new InputError(
+      `no usable rows in ${settings.sources.map((s) => s.name).join(', ')}: none of the ${store.count} messages is dated ${formatDay(since)} to ${formatDay(until)}` +
+        ` (the input runs from ${formatDay(firstDay)} to ${formatDay(lastDay)})`,
+    );
   }
   const year = (day: number) => new Date(day * MS_PER_DAY).getUTCFullYear();
-  const holidays = settings.holidays ? await loadHolidays(settings.holidays, year(firstDay) - 1, year(lastDay) + 1) : new Set<number>();
+  const holidays = settings.holidays ? await loadHolidays(settings.holidays, Math.min(year(firstDay), year(since)) - 1, Math.max(year(lastDay), year(until)) + 1) : new Set<number>();
   const window: WorkWindow = { hours: settings.workHours, days: settings.workDays, holidays };
-  return { settings, store, report, roster, clinicians: resolveClinicians(store, roster), window, firstDay, lastDay };
+  return {
+    settings,
+    store,
+    report,
+    roster,
+    clinicians: resolveClinicians(store, roster),
+    window,
+    firstDay,
+    lastDay,
+    since,
+    until,
+    inWindow,
+    outsideWindow: store.count - counted,
+    asOf: settings.asOf ?? latest,
+  };
 }
 
 /** The report-header lines every command shares: inputs, zone, window, work hours, rows. */
 export function headerLines(analysis: Analysis): string[] {
   const { settings, report } = analysis;
-  const range = settings.range;
-  const since = range && Number.isFinite(range.since) ? range.since : analysis.firstDay;
-  const until = range && Number.isFinite(range.until) ? range.until : analysis.lastDay;
+  const { since, until } = analysis;
   const days = settings.workDaysText;
   const holidayNote = settings.holidays ? `, holidays ${settings.holidays} (${[...analysis.window.holidays].filter((d) => d >= since && d <= until && isWorkDay({ ...analysis.window, holidays: new Set() }, d)).length} in window)` : '';
   return [
     `input: ${settings.sources.map((s) => s.name).join(', ')} (preset ${settings.preset.name}${settings.rosterFile ? `, roster ${shownPath(settings.rosterFile)}` : ''})`,
     `time zone: ${settings.zone.name}${settings.inputZone.name !== settings.zone.name ? ` (timestamps without an offset read in ${settings.inputZone.name})` : ''}`,
-    `window: ${formatDay(since)} to ${formatDay(until)}${settings.rangeSource ? ` (${settings.rangeSource})` : ' (dates in the data)'}`,
+    `window: ${formatDay(since)} to ${formatDay(until)}${settings.rangeSource ? ` (${settings.rangeSource})` : ' (dates in the data)'}; follow-up to ${formatInstant(analysis.asOf, settings.zone)}${settings.asOf === undefined ? ' (the latest message)' : ' (--as-of)'}`,
     `work window: ${days} ${settings.workHoursText}${holidayNote}`,
     `rows: ${thousands(report.rowsRead)} read, ${thousands(report.rowsUsed)} used, ${thousands(report.rowsSkipped)} skipped` +
       (report.systemMessages ? `, ${plural(report.systemMessages, 'system message')} excluded` : '') +
-      (report.outsideRange ? `, ${plural(report.outsideRange, 'message')} outside the window` : ''),
+      (analysis.outsideWindow ? `, ${plural(analysis.outsideWindow, 'message')} outside the window (read for threads and replies)` : '') +
+      (report.afterAsOf ? `, ${plural(report.afterAsOf, 'message')} after --as-of left out` : ''),
   ];
 }
 
@@ -144,6 +186,12 @@ export async function emit(report: Report | null, format: Format, raw: RawOption
     color: process.stdout.isTTY === true && !process.env.NO_COLOR && optionString(raw, 'output') === undefined,
   };
   await writeOutput(report ? await render(report, format, terminal) : (text ?? ''), optionString(raw, 'output'));
+}
+
+/** `YYYY-MM-DD HH:MM` local time of an instant. */
+export function formatInstant(utc: number, zone: Zone): string {
+  const local = new Date(zone.toLocalMs(utc)).toISOString();
+  return `${local.slice(0, 10)} ${local.slice(11, 16)}`;
 }
 
 /** A path as people read it: relative to the working folder when inside it. */

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
-import { AFTER_HOURS_COLUMNS, afterHours, hourWeekdayCounts } from '../metrics/after-hours.js';
-import { groupColumns, parseWithin, type MetricContext, type MetricSettings, type MetricTable } from '../metrics/context.js';
+import { afterHours, afterHoursColumns, hourWeekdayCounts } from '../metrics/after-hours.js';
+import { groupColumns, parseWithin, partialPeriods, withIntervals, type MetricContext, type MetricSettings, type MetricTable } from '../metrics/context.js';
 import { answeredCurve, latency, latencyColumns } from '../metrics/latency.js';
 import { ROUNDS_COLUMNS, rounds } from '../metrics/rounds.js';
 import { volume, volumeColumns } from '../metrics/volume.js';
@@ -13,6 +13,7 @@ import { addOptions, numberOption, optionString, type RawOptions } from '../opti
 import { hourChart } from '../output/chart.js';
 import { pseudonym, suppressSmallCells } from '../output/privacy.js';
 import { UsageError } from '../errors.js';
+import { zForLevel } from '../metrics/survival.js';
 import type { ColumnSpec, Highlight, Report, Section } from '../output/report.js';
 import type { ChartData } from '../output/vega-charts.js';
 import { analyse, emit, headerLines, prepare, skippedSummary, type Analysis } from './context.js';
@@ -36,14 +37,14 @@ export const SECTIONS: Record<SectionName, SectionDefinition> = {
   volume: {
     title: 'Volume',
     compute: volume,
-    columns: (_, dims) => volumeColumns(dims),
+    columns: (settings, dims) => withIntervals(volumeColumns(dims), settings.ciLevel),
     definition: () =>
       'Clinician messages sent, by sender; patient messages count for the clinician they are attributed to (recipient, else replier).',
   },
   'after-hours': {
     title: 'After hours ("pajama time")',
     compute: afterHours,
-    columns: (_, dims) => groupColumns(dims).concat(AFTER_HOURS_COLUMNS),
+    columns: (settings, dims) => withIntervals(afterHoursColumns(dims), settings.ciLevel),
     definition: (c) =>
       `Clinician messages sent outside the work window, and in the evening band ${clock(c.settings.evening.start)}-${clock(c.settings.evening.end)} on any day.`,
     notes: (c) => [
@@ -53,37 +54,49 @@ export const SECTIONS: Record<SectionName, SectionDefinition> = {
   latency: {
     title: 'Response latency',
     compute: latency,
-    columns: (settings, dims) => groupColumns(dims).concat(latencyColumns(settings.within)),
+    columns: (settings, dims) => withIntervals(groupColumns(dims).concat(latencyColumns(settings.within)), settings.ciLevel),
     definition: (c) =>
       `Hours from a patient's ${c.settings.latencyIndex === 'each' ? 'message' : 'first message in a run'} to the first clinician reply in the thread; unanswered messages count as not within any bound.`,
   },
   rounds: {
     title: 'Thread rounds',
     compute: rounds,
-    columns: (_, dims) => groupColumns(dims).concat(ROUNDS_COLUMNS),
+    columns: (settings, dims) => withIntervals(groupColumns(dims).concat(ROUNDS_COLUMNS), settings.ciLevel),
     definition: () => 'Rounds per thread: patient messages followed by a clinician reply; a thread opened by a clinician does not count that opening.',
   },
 };
+
+/** A number option of minutes, at most `max`. */
+function boundedOption(raw: RawOptions, key: string, flag: string, max: number): number | undefined {
+  const value = numberOption(raw, key, flag);
+  if (value !== undefined && value > max) throw new UsageError(`${flag}: "${value}" is more than ${max} minutes (a day)`);
+  return value;
+}
 
 /** Metric options, validated. */
 export function metricSettings(raw: RawOptions): MetricSettings {
   const latencyIndex = optionString(raw, 'latencyIndex') ?? 'first';
   return {
     evening: parseTimeRange(optionString(raw, 'evening') ?? '17:00-19:00', '--evening'),
-    sessionGapMinutes: numberOption(raw, 'sessionGap', '--session-gap') ?? 15,
-    minutesPerMessage: numberOption(raw, 'minutesPerMessage', '--minutes-per-message') ?? 2,
+    sessionGapMinutes: boundedOption(raw, 'sessionGap', '--session-gap', 24 * 60) ?? 15,
+    minutesPerMessage: boundedOption(raw, 'minutesPerMessage', '--minutes-per-message', 24 * 60) ?? 2,
     latencyIndex: latencyIndex === 'each' ? 'each' : 'first',
     within: parseWithin(optionString(raw, 'within')),
+    ciLevel: ciLevel(raw),
   };
+}
+
+/** `--ci LEVEL`: a two-sided confidence level in percent, strictly between 50 and 100. */
+function ciLevel(raw: RawOptions): number | undefined {
+  const level = numberOption(raw, 'ci', '--ci');
+  if (level === undefined) return undefined;
+  if (!(level >= 50 && level < 100)) throw new UsageError(`--ci: "${level}" is not a confidence level in percent between 50 and 100 (e.g. 95)`);
+  return level;
 }
 
 /** The analysis window (SPEC 2 "Window"): --since/--until, else the data's first to last date. */
 export function analysisWindow(analysis: Analysis): { since: number; until: number } {
-  const range = analysis.settings.range;
-  return {
-    since: range && Number.isFinite(range.since) ? range.since : analysis.firstDay,
-    until: range && Number.isFinite(range.until) ? range.until : analysis.lastDay,
-  };
+  return { since: analysis.since, until: analysis.until };
 }
 
 /** Privacy options of SPEC 4. */
@@ -113,6 +126,11 @@ export function metricContext(analysis: Analysis, settings: MetricSettings, priv
     window: analysis.window,
     workClock: new WorkClock(analysis.settings.zone, analysis.window, analysis.firstDay, analysis.lastDay),
     weeks: (window.until - window.since + 1) / 7,
+    since: window.since,
+    until: window.until,
+    inWindow: analysis.inWindow,
+    asOf: analysis.asOf,
+    z: settings.ciLevel === undefined ? undefined : zForLevel(settings.ciLevel),
     firstDay: analysis.firstDay,
     lastDay: analysis.lastDay,
     settings,
@@ -125,6 +143,10 @@ export function section(context: MetricContext, name: SectionName, dims: Dimensi
   const definition = SECTIONS[name];
   const table = definition.compute(context, dims);
   const by = dims.length ? ` by ${dims.join(' × ')}` : '';
+  const partial = partialPeriods(context, dims, table.rows);
+  const partialNote = partial.length
+    ? [`Partial periods (per-week rates use their days inside the window): ${partial.map((p) => `${p.period} (${p.days_in_window} of ${p.days} days)`).join(', ')}.`]
+    : [];
   const built: Section = {
     name: dims.length ? `${name}.by_${dims.join('_')}` : name,
     title: `${definition.title}${by}`,
@@ -132,7 +154,8 @@ export function section(context: MetricContext, name: SectionName, dims: Dimensi
     columns: table.columns,
     rows: table.rows,
     total: table.total,
-    notes: definition.notes?.(context) ?? [],
+    notes: [...(definition.notes?.(context) ?? []), ...partialNote],
+    ...(partial.length ? { partialPeriods: partial } : {}),
     ...(withChart ? { chart: hourChart(hourWeekdayCounts(context), context.window.hours, context.window.days) } : {}),
   };
   if (context.minCell === undefined) return built;
@@ -153,6 +176,8 @@ function settingsOf(analysis: Analysis, settings: MetricSettings, dims: Dimensio
     config: s.configFile ?? null,
     timezone: s.zone.name,
     window: { since: formatDay(window.since), until: formatDay(window.until), days: window.until - window.since + 1, source: s.rangeSource ?? 'dates in the data' },
+    as_of: new Date(analysis.asOf).toISOString(),
+    as_of_source: s.asOf === undefined ? 'the latest message' : '--as-of',
     work_hours: s.workHoursText,
     work_days: s.workDaysText,
     holidays: s.holidays ?? null,
@@ -168,7 +193,8 @@ function settingsOf(analysis: Analysis, settings: MetricSettings, dims: Dimensio
       skipped: analysis.report.rowsSkipped,
       skipped_by_reason: Object.fromEntries(analysis.report.skipped),
       system_messages: analysis.report.systemMessages,
-      outside_window: analysis.report.outsideRange,
+      outside_window: analysis.outsideWindow,
+      after_as_of: analysis.report.afterAsOf,
     },
     threads: analysis.store.threadCount,
     pseudonymized: privacy.pseudonymize !== undefined,

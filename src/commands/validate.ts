@@ -81,9 +81,12 @@ export function qualityReport(analysis: Analysis, clinicianLabel: (id: string) =
       { sender_type: 'patient', messages: patientMessages },
       { sender_type: 'clinician', messages: clinicianMessages },
       { sender_type: 'system (excluded)', messages: report.systemMessages },
-      ...(report.outsideRange ? [{ sender_type: 'outside the window (excluded)', messages: report.outsideRange }] : []),
+      ...(report.afterAsOf ? [{ sender_type: 'after --as-of (excluded)', messages: report.afterAsOf }] : []),
     ],
-    details: report.recipientRows > 0 ? [`${report.recipientRows} further rows repeat a message for another recipient (one row per recipient): each is one message with several recipients.`] : [],
+    details: [
+      ...(report.recipientRows > 0 ? [`${report.recipientRows} further rows repeat a message for another recipient (one row per recipient): each is one message with several recipients.`] : []),
+      ...(analysis.outsideWindow > 0 ? [`${analysis.outsideWindow} of the patient and clinician messages are outside the window: read for threads and replies, not counted by the metrics.`] : []),
+    ],
   });
 
   sections.push(automatedSenders(analysis, clinicianLabel));
@@ -186,7 +189,8 @@ export function qualityReport(analysis: Analysis, clinicianLabel: (id: string) =
       dst_gap_times: report.dstGapTimes,
       dst_ambiguous_times: report.dstAmbiguousTimes,
       warnings: report.warnings,
-      outside_window: report.outsideRange,
+      outside_window: analysis.outsideWindow,
+      after_as_of: report.afterAsOf,
       first_errors: report.errors,
     },
     header: headerLines(analysis),

@@ -148,16 +148,15 @@ describe('validation of rows (SPEC 3.1)', () => {
     ]);
   });
 
-  it('keeps only messages whose local date is in the range', async () => {
+  it('leaves out messages sent after --as-of, as if the export had been taken then', async () => {
     const dir = tempDir();
-    // 2024-03-05T03:30Z is still 4 March in New York (22:30 EST).
-    const file = write(dir, 'range.csv', [header, 'a,t,2024-03-05T03:30:00Z,patient,,p,', 'b,t,2024-03-05 08:00,clinician,c,p,RN'].join('\n'));
-    const day = Math.floor(Date.UTC(2024, 2, 4) / 86_400_000);
-    const { store, report } = await loadMessages(options([file], { range: { since: day, until: day } }));
+    // 2024-03-05T03:30Z is 22:30 EST on 4 March; the as-of time is 23:00 EST on 4 March.
+    const file = write(dir, 'asof.csv', [header, 'a,t,2024-03-05T03:30:00Z,patient,,p,', 'b,t,2024-03-05 08:00,clinician,c,p,RN'].join('\n'));
+    const { store, report } = await loadMessages(options([file], { asOf: Date.UTC(2024, 2, 5, 4, 0) }));
     expect(store.count).toBe(1);
     expect(store.messageIds.value(store.messageKey[0]!)).toBe('a');
     expect(store.localMinute[0]).toBe(22 * 60 + 30);
-    expect(report.outsideRange).toBe(1);
+    expect(report.afterAsOf).toBe(1);
   });
 
   it('puts offset times on the right local hour and date', async () => {

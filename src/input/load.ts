@@ -1,9 +1,8 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { InputError } from '../errors.js';
-import type { DayRange } from '../model/calendar.js';
 import { ByteDictionary } from '../model/dictionary.js';
 import { Column, Interner, SENDER_CLINICIAN, SENDER_PATIENT, type MessageStore } from '../model/store.js';
-import { formatDay, MS_PER_DAY, MS_PER_MINUTE, type Zone } from '../model/zone.js';
+import { MS_PER_DAY, MS_PER_MINUTE, type Zone } from '../model/zone.js';
 import type { CsvRecord } from './csv.js';
 import type { Encoding } from './encoding.js';
 import { resolveColumns, type ColumnMap, type Field, type Preset } from './mapping.js';
@@ -31,8 +30,8 @@ export interface LoadOptions {
   inputZone?: Zone | undefined;
   /** Sender ids whose messages are automated (SPEC 1.3). */
   systemSenders?: readonly string[] | undefined;
-  /** Keep only messages whose local date is within (SPEC 1.4). */
-  range?: DayRange | undefined;
+  /** --as-of: messages sent after it are left out, as if the export had been taken then (SPEC 2 "Scope"). */
+  asOf?: number | undefined;
   vocabularies: Vocabularies;
   /** How many row errors to keep as text (default 10). */
   errorsShown?: number;
@@ -77,8 +76,8 @@ export interface LoadReport {
   errors: string[];
   /** Automated messages: counted, excluded from every metric. */
   systemMessages: number;
-  /** Valid messages outside --since/--until (or --period). */
-  outsideRange: number;
+  /** Valid messages sent after --as-of, left out. */
+  afterAsOf: number;
   /** Messages made automated by --system-senders, by sender id. */
   systemBySender: Map<string, number>;
   /** Further rows of a message, one per recipient (SPEC 1.1). */
@@ -139,10 +138,10 @@ class NormalizedField {
 const SPACE = 32;
 const TAB = 9;
 
-/** Per message key: not seen yet, a system message, outside the window; else its row. */
+/** Per message key: not seen yet, a system message, sent after --as-of; else its row. */
 const UNSEEN = -1;
 const SYSTEM = -2;
-const OUTSIDE = -3;
+const AFTER_AS_OF = -3;
 
 /**
  * Reads every source in one streaming pass into a column store, validating
@@ -157,7 +156,7 @@ const OUTSIDE = -3;
  * when a file cannot be read, lacks required columns, or no row is usable.
  */
 export async function loadMessages(options: LoadOptions): Promise<Loaded> {
-  const { zone, vocabularies, range } = options;
+  const { zone, vocabularies, asOf } = options;
   const inputZone = options.inputZone ?? zone;
   inputZone.gapTimes = 0;
   inputZone.ambiguousTimes = 0;
@@ -171,7 +170,7 @@ export async function loadMessages(options: LoadOptions): Promise<Loaded> {
     skipped: new Map(),
     errors: [],
     systemMessages: 0,
-    outsideRange: 0,
+    afterAsOf: 0,
     systemBySender: new Map(),
     recipientRows: 0,
     dstGapTimes: 0,
@@ -181,7 +180,7 @@ export async function loadMessages(options: LoadOptions): Promise<Loaded> {
 
   const messageIds = new ByteDictionary();
   const rowOfKey = new Column(Int32Array);
-  /** sent_at of system messages and of messages outside the window, by key (to tell recipient rows from duplicates). */
+  /** sent_at of system messages and of messages after --as-of, by key (to tell recipient rows from duplicates). */
   const timeOfKey = new Map<number, number>();
   const threadIds = new ByteDictionary();
   const users = new ByteDictionary();
@@ -371,14 +370,14 @@ export async function loadMessages(options: LoadOptions): Promise<Loaded> {
         }
         return;
       }
-      const local = time + zone.offsetAt(time);
-      const day = Math.floor(local / MS_PER_DAY);
-      if (range !== undefined && (day < range.since || day > range.until)) {
-        rowOfKey.set(key, OUTSIDE);
+      if (asOf !== undefined && time > asOf) {
+        rowOfKey.set(key, AFTER_AS_OF);
         timeOfKey.set(key, time);
-        report.outsideRange++;
+        report.afterAsOf++;
         return;
       }
+      const local = time + zone.offsetAt(time);
+      const day = Math.floor(local / MS_PER_DAY);
       rowOfKey.set(key, utc.length);
       summary.used++;
       utc.push(time);
@@ -461,7 +460,7 @@ export async function loadMessages(options: LoadOptions): Promise<Loaded> {
         ? 'the input has a header but no rows'
         : report.rowsSkipped === report.rowsRead
           ? `all ${report.rowsRead} rows were skipped (${[...report.skipped].map(([r, n]) => `${r}: ${n}`).join(', ')})`
-          : `none of the ${report.rowsRead} rows is a patient or clinician message${range ? ` dated ${describeRange(range)}` : ''}`;
+          : `none of the ${report.rowsRead} rows is a patient or clinician message${asOf !== undefined ? ' sent by --as-of' : ''}`;
     const lines = [`no usable rows in ${options.sources.map((s) => s.name).join(', ')}: ${why}`, ...report.errors.slice(0, 5).map((e) => `  ${e}`)];
     throw new InputError(lines.join('\n'));
   }
@@ -522,11 +521,6 @@ function textSize(path: string): number | undefined {
   }
 }
 
-function describeRange(range: DayRange): string {
-  if (!Number.isFinite(range.since)) return `up to ${formatDay(range.until)}`;
-  if (!Number.isFinite(range.until)) return `from ${formatDay(range.since)} on`;
-  return `${formatDay(range.since)} to ${formatDay(range.until)}`;
-}
 
 /**
  * Thread index per message: by `thread_id` where given, otherwise the set of

@@ -4,7 +4,8 @@ import { SENDER_CLINICIAN } from '../model/store.js';
 import { MS_PER_MINUTE, weekdayOf } from '../model/zone.js';
 import type { ColumnSpec, Row } from '../output/report.js';
 import { bucketBy, distinctPerGroup } from './buckets.js';
-import { groupColumns, groupRow, percent, ratio, remember, type MetricContext, type MetricTable } from './context.js';
+import { groupColumns, groupRow, groupWeeks, ratio, remember, setShare, windowMask, withIntervals, type MetricContext, type MetricTable } from './context.js';
+import { clinicianAttributes, clinicianGroupColumns } from './volume.js';
 
 /**
  * After hours, "pajama time" (SPEC 2.2). Over clinician messages, grouped by
@@ -18,12 +19,25 @@ import { groupColumns, groupRow, percent, ratio, remember, type MetricContext, t
  * --minutes-per-message, and is credited to the groups of its first message.
  * This estimates time from send times; it is not measured time.
  *
+ * Counted: the clinician messages sent in the window; sessions are formed
+ * from the after-hours messages inside it. With --by clinician the
+ * `clinicians` column is left out and role, department and care_setting
+ * follow clinician_id, as in volume.
+ *
  * @example one clinician's after-hours messages at 19:00, 19:10, 19:40 (gap 15,
  * 2 min/message): sessions [19:00-19:10] = 10+2 = 12 min and [19:40] = 2 min; 14 in all.
  */
 export function afterHours(context: MetricContext, dims: Dimension[]): MetricTable {
   const total = remember(context, 'after-hours.total', () => afterHoursRows(context, [])[0]!);
-  return { columns: groupColumns(dims).concat(AFTER_HOURS_COLUMNS), rows: dims.length ? afterHoursRows(context, dims) : [total], total };
+  return { columns: withIntervals(afterHoursColumns(dims), context.settings.ciLevel), rows: dims.length ? afterHoursRows(context, dims) : [total], total };
+}
+
+/** The columns of the after-hours table for these dimensions (SPEC 2.2). */
+export function afterHoursColumns(dims: Dimension[]): ColumnSpec[] {
+  if (!dims.includes('clinician')) return groupColumns(dims).concat(AFTER_HOURS_COLUMNS);
+  return clinicianGroupColumns(dims).concat(
+    AFTER_HOURS_COLUMNS.filter((c) => c.name !== 'clinicians').map((c) => (c.basis?.includes('clinicians') ? { ...c, basis: c.basis.filter((b) => b !== 'clinicians') } : c)),
+  );
 }
 
 export const AFTER_HOURS_COLUMNS: ColumnSpec[] = [
@@ -81,7 +95,7 @@ function clinicianMessages(context: MetricContext) {
 function afterHoursRows(context: MetricContext, dims: Dimension[]): Row[] {
   const { store, settings } = context;
   const { entities, bySender, afterOrder: order } = clinicianMessages(context);
-  const groups = groupEntities(dims, 'message', entities, context);
+  const groups = groupEntities(dims, 'message', entities, context, remember(context, 'after-hours.window', () => windowMask(context, 'message', entities)));
   const groupCount = groups.labels.length;
   const after = afterHoursFlags(context);
   const { start: eveningStart, end: eveningEnd } = settings.evening;
@@ -91,6 +105,7 @@ function afterHoursRows(context: MetricContext, dims: Dimension[]): Row[] {
   const evening = new Int32Array(groupCount);
   for (let p = 0; p < entities.length; p++) {
     const i = entities[p]!, g = groups.of[p]!;
+    if (g < 0) continue;
     sent[g]!++;
     if (after[i]) afterHoursMessages[g]!++;
     const minute = store.localMinute[i]!;
@@ -102,7 +117,8 @@ function afterHoursRows(context: MetricContext, dims: Dimension[]): Row[] {
   const afterHoursDays = new Int32Array(groupCount);
   const minutes = new Float64Array(groupCount);
   const stamp = new Int32Array(groupCount).fill(-1);
-  const gap = settings.sessionGapMinutes * MS_PER_MINUTE;
+  // Whole milliseconds, so that a gap of 4.1 minutes keeps messages 246 s apart together.
+  const gap = Math.round(settings.sessionGapMinutes * MS_PER_MINUTE);
   let run = -1;
   let previousSender = -1, previousDay = 0;
   let sessionStart = 0, sessionLast = 0, sessionGroup = -1;
@@ -111,6 +127,7 @@ function afterHoursRows(context: MetricContext, dims: Dimension[]): Row[] {
   };
   for (const p of order) {
     const i = entities[p]!, g = groups.of[p]!;
+    if (g < 0) continue; // outside the window: sessions are formed from the messages inside it
     const sender = store.sender[i]!, day = store.localDay[i]!, t = utc[i]!;
     if (sender !== previousSender || day !== previousDay) run++;
     if (stamp[g] !== run) {
@@ -128,26 +145,29 @@ function afterHoursRows(context: MetricContext, dims: Dimension[]): Row[] {
   }
   closeSession();
 
-  return groups.sorted.map((g) => ({
-    ...groupRow(groups, g),
-    clinicians: clinicians[g]!,
-    messages_sent: sent[g]!,
-    after_hours_messages: afterHoursMessages[g]!,
-    pct_after_hours: percent(afterHoursMessages[g]!, sent[g]!),
-    evening_messages: evening[g]!,
-    pct_evening: percent(evening[g]!, sent[g]!),
-    after_hours_days: afterHoursDays[g]!,
-    est_after_hours_minutes: minutes[g]!,
-    est_after_hours_minutes_per_clinician_week: ratio(minutes[g]!, clinicians[g]! * context.weeks),
-  }));
+  const clinicianView = dims.includes('clinician');
+  return groups.sorted.map((g) => {
+    const row: Row = groupRow(groups, g);
+    if (clinicianView) Object.assign(row, clinicianAttributes(context, dims, groups.clinician[g]!));
+    else row.clinicians = clinicians[g]!;
+    row.messages_sent = sent[g]!;
+    row.after_hours_messages = afterHoursMessages[g]!;
+    setShare(row, 'pct_after_hours', afterHoursMessages[g]!, sent[g]!, context.z);
+    row.evening_messages = evening[g]!;
+    setShare(row, 'pct_evening', evening[g]!, sent[g]!, context.z);
+    row.after_hours_days = afterHoursDays[g]!;
+    row.est_after_hours_minutes = minutes[g]!;
+    row.est_after_hours_minutes_per_clinician_week = ratio(minutes[g]!, clinicians[g]! * groupWeeks(context, groups, g));
+    return row;
+  });
 }
 
-/** Clinician messages by weekday (0 = Monday) × hour of day, for the charts. */
+/** Clinician messages sent in the window by weekday (0 = Monday) × hour of day, for the charts. */
 export function hourWeekdayCounts(context: MetricContext): number[][] {
   const { store } = context;
   const grid = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
   for (let i = 0; i < store.count; i++) {
-    if (store.senderType[i] !== SENDER_CLINICIAN) continue;
+    if (store.senderType[i] !== SENDER_CLINICIAN || context.inWindow[i] === 0) continue;
     grid[weekdayOf(store.localDay[i]!)]![Math.floor(store.localMinute[i]! / 60)]!++;
   }
   return grid;

@@ -57,4 +57,58 @@ describe('latency (SPEC 2.3)', async () => {
     expect(rows[0]!.pct_within_2h).toBeCloseTo(300 / 7, 10);
     expect(rows[0]!.pct_within_64h).toBeCloseTo(500 / 7, 10);
   });
+
+  it('censoring: pending and the Kaplan–Meier columns (as-of = the latest message, Mon 11 Mar 08:00)', () => {
+    // Unanswered: m08 Wed 20:00 watched 108 h; m13 Sat 10:00 watched 46 h (< 72 h: pending).
+    // KM over [0, 1/6, 2, 3, 64] and censorings 46, 108; at risk 7:
+    //   0: 6/7; 1/6: 6/7 × 5/6 = 5/7; 2: 5/7 × 4/5 = 4/7; 3: 4/7 × 3/4 = 3/7 (≤ 0.5: km median 3);
+    //   46: m13 leaves the risk set; 64: at risk {64, 108} → 3/7 × 1/2 = 3/14.
+    // km_pct_within_24h = 100 (1 − 3/7) = 57.14 (the plain share too: nothing censored before 24 h);
+    // km_pct_within_72h = 100 (1 − 3/14) = 78.57, where the plain share says 5/7 = 71.43.
+    const row = latency(context, []).rows[0]!;
+    expect(row).toMatchObject({ pending: 1, km_median_hours: 3 });
+    expect(row.km_pct_within_24h).toBeCloseTo(100 * (1 - 3 / 7), 10);
+    expect(row.km_pct_within_72h).toBeCloseTo(100 * (1 - 3 / 14), 10);
+  });
+
+  it('a curve exactly at 0.5 over an interval: the median is its midpoint, as R reports', async () => {
+    // --latency-index each: answered [0, 1/6, 2, 2.5, 3, 64] of 8: S 7/8, 6/8, 5/8, 4/8 at 2.5 — exactly 0.5
+    // until the next reply at 3 (3/8): km_median_hours = (2.5 + 3) / 2 = 2.75.
+    const each = await contextOf(HAND_MADE, { metric: { latencyIndex: 'each' } });
+    expect(latency(each, []).rows[0]!.km_median_hours).toBe(2.75);
+  });
+
+  it('an all-censored group and a single message', () => {
+    const rows = latency(context, ['category']).rows;
+    // referral: m13 only, unanswered (watched 46 h): S stays 1, no median, 0 % within.
+    expect(rows.find((r) => r.category === 'referral')).toMatchObject({ index_messages: 1, pending: 1, km_median_hours: null, km_pct_within_24h: 0, km_pct_within_72h: 0 });
+    // medical_question: m11 alone, answered in 64 h: S drops to 0 at 64 h, the median is 64.
+    expect(rows.find((r) => r.category === 'medical_question')).toMatchObject({ km_median_hours: 64, km_pct_within_24h: 0, km_pct_within_72h: 100 });
+  });
+
+  it('a reply and a censoring at the same time: the reply comes first', async () => {
+    // Two threads: p1 09:00 answered 11:00 (2 h); p2 12:00 unanswered, as-of 14:00 (watched 2 h).
+    // At 2 h both are at risk: S = 1 − 1/2 = 0.5 with nothing after it, so the median is 2 (no later drop).
+    const csv = 'message_id,thread_id,sent_at,sender_type,sender_id,patient_id\na,t1,2024-03-04 09:00,patient,,p1\nb,t1,2024-03-04 11:00,clinician,C,p1\nc,t2,2024-03-04 12:00,patient,,p2\n';
+    const tied = await contextOf(csv, { roster: null, options: { asOf: '2024-03-04T14:00' } });
+    expect(latency(tied, []).rows[0]).toMatchObject({ index_messages: 2, answered: 1, pending: 1, km_median_hours: 2, km_pct_within_24h: 50 });
+  });
+
+  it('--ci: Wilson intervals after every share, log-log intervals after every Kaplan–Meier column', async () => {
+    const ci = await contextOf(HAND_MADE, { metric: { ciLevel: 95 } });
+    const { columns, rows } = latency(ci, []);
+    const names = columns.map((c) => c.name);
+    expect(names.slice(names.indexOf('pct_within_24h'), names.indexOf('pct_within_24h') + 3)).toEqual(['pct_within_24h', 'pct_within_24h_lo', 'pct_within_24h_hi']);
+    expect(names.slice(-9)).toEqual(['km_median_hours', 'km_median_hours_lo', 'km_median_hours_hi', 'km_pct_within_24h', 'km_pct_within_24h_lo', 'km_pct_within_24h_hi', 'km_pct_within_72h', 'km_pct_within_72h_lo', 'km_pct_within_72h_hi']);
+    // 4 of 7 within 24 h: prop.test(4, 7, correct = FALSE)$conf.int × 100 = 25.0458364528 to 84.1780144749 (R 4.2.2).
+    expect(rows[0]!.pct_within_24h_lo).toBeCloseTo(25.0458364528, 8);
+    expect(rows[0]!.pct_within_24h_hi).toBeCloseTo(84.1780144749, 8);
+  });
+
+  it('bounds are exact to the millisecond: --within 65m includes a reply at 65 minutes', async () => {
+    const csv = 'message_id,thread_id,sent_at,sender_type,sender_id,patient_id\na,t1,2024-03-04 09:00,patient,,p1\nb,t1,2024-03-04 10:05,clinician,C,p1\n';
+    const exact = await contextOf(csv, { roster: null, metric: { within: parseWithin('65m') } });
+    // 65 min = 3,900,000 ms; as hours 65/60 × 3,600,000 is 3,899,999.9999… and would miss it.
+    expect(latency(exact, []).rows[0]).toMatchObject({ pct_within_65m: 100, km_pct_within_65m: 100 });
+  });
 });

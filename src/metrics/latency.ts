@@ -3,8 +3,9 @@ import { SENDER_PATIENT } from '../model/store.js';
 import { MS_PER_HOUR } from '../model/zone.js';
 import type { ColumnSpec, Row } from '../output/report.js';
 import { bucketBy } from './buckets.js';
-import { groupColumns, groupRow, percent, remember, type MetricContext, type MetricTable, type WithinBound } from './context.js';
+import { groupColumns, groupRow, percent, remember, setShare, windowMask, withIntervals, type MetricContext, type MetricTable, type WithinBound } from './context.js';
 import { meanOrNull, quantileSorted } from './quantile.js';
+import { kaplanMedian, kaplanMedianInterval, kaplanMeier, sharePercentAt } from './survival.js';
 
 /**
  * Response latency (SPEC 2.3). The index messages are the first message of
@@ -20,12 +21,22 @@ import { meanOrNull, quantileSorted } from './quantile.js';
  * messages, so unanswered ones count as not within; pct_within_2_business_days
  * likewise with business latency ≤ 2 × the work-day length.
  *
+ * Censoring: an unanswered index message was watched only until the as-of
+ * time. `pending` counts those sent less than the largest bound before it;
+ * km_median_hours and km_pct_within_<bound> come from the Kaplan–Meier
+ * estimate of time to reply, each unanswered message censored at as-of −
+ * sent (replies at a time before censorings at that time).
+ *
+ * Index messages are those sent in the window; their replies may come after
+ * it (SPEC 2 "Scope").
+ *
  * @example patient 09:00, patient 09:30, clinician 13:00: one index message
  * (09:00), answered in 4 h.
  */
 export function latency(context: MetricContext, dims: Dimension[]): MetricTable {
   const total = remember(context, 'latency.total', () => latencyRows(context, [])[0]!);
-  return { columns: groupColumns(dims).concat(latencyColumns(context.settings.within)), rows: dims.length ? latencyRows(context, dims) : [total], total };
+  const columns = withIntervals(groupColumns(dims).concat(latencyColumns(context.settings.within)), context.settings.ciLevel);
+  return { columns, rows: dims.length ? latencyRows(context, dims) : [total], total };
 }
 
 export function latencyColumns(within: WithinBound[]): ColumnSpec[] {
@@ -39,6 +50,9 @@ export function latencyColumns(within: WithinBound[]): ColumnSpec[] {
     ...within.map((b) => ({ name: `pct_within_${b.label}`, kind: 'percent' as const, label: `within\n${b.label}`, basis: ['index_messages', 'answered'] })),
     { name: 'median_business_hours', kind: 'hours', label: 'median\nbusiness', basis: ['answered'] },
     { name: 'pct_within_2_business_days', kind: 'percent', label: 'within 2\nbusiness days', basis: ['index_messages', 'answered'] },
+    { name: 'pending', kind: 'count', label: 'pending' },
+    { name: 'km_median_hours', kind: 'hours', label: 'KM\nmedian', basis: ['index_messages', 'answered'] },
+    ...within.map((b) => ({ name: `km_pct_within_${b.label}`, kind: 'percent' as const, label: `KM within\n${b.label}`, basis: ['index_messages', 'answered'] })),
   ];
 }
 
@@ -81,27 +95,36 @@ function replyTimes(context: MetricContext) {
 }
 
 function latencyRows(context: MetricContext, dims: Dimension[]): Row[] {
-  const { workClock, settings } = context;
+  const { workClock, settings, store, asOf, z } = context;
   const entities = indexMessages(context);
   const { elapsed, business } = replyTimes(context);
-  const groups = groupEntities(dims, 'index', entities, context);
+  const groups = groupEntities(dims, 'index', entities, context, remember(context, 'latency.window', () => windowMask(context, 'index', entities)));
   const groupCount = groups.labels.length;
   const total = new Int32Array(groupCount);
+  const pending = new Int32Array(groupCount);
   const answeredGroup = new Int32Array(entities.length).fill(-1);
+  const censoredGroup = new Int32Array(entities.length).fill(-1);
   const within = settings.within.map(() => new Int32Array(groupCount));
-  const bounds = settings.within.map((b) => b.hours * MS_PER_HOUR);
+  const bounds = settings.within.map((b) => b.ms);
+  const largest = Math.max(...bounds);
   const withinBusiness = new Int32Array(groupCount);
   const businessBound = 2 * workClock.workDayMs;
   for (let p = 0; p < entities.length; p++) {
     const g = groups.of[p]!;
+    if (g < 0) continue;
     total[g]!++;
     const ms = elapsed[p]!;
-    if (Number.isNaN(ms)) continue;
+    if (Number.isNaN(ms)) {
+      censoredGroup[p] = g;
+      if (asOf - store.utc[entities[p]!]! < largest) pending[g]!++;
+      continue;
+    }
     answeredGroup[p] = g;
     for (let k = 0; k < bounds.length; k++) if (ms <= bounds[k]!) within[k]![g]!++;
     if (business[p]! <= businessBound) withinBusiness[g]!++;
   }
   const byGroup = bucketBy(answeredGroup, groupCount);
+  const censoredByGroup = bucketBy(censoredGroup, groupCount);
   return groups.sorted.map((g) => {
     const from = byGroup.start[g]!, to = byGroup.start[g + 1]!;
     const hours = new Float64Array(to - from);
@@ -122,13 +145,49 @@ function latencyRows(context: MetricContext, dims: Dimension[]): Row[] {
       p90_hours: answered ? quantileSorted(hours, 0.9) : null,
       mean_hours: meanOrNull(hours),
     };
-    settings.within.forEach((b, k) => {
-      row[`pct_within_${b.label}`] = percent(within[k]![g]!, total[g]!);
-    });
+    settings.within.forEach((b, k) => setShare(row, `pct_within_${b.label}`, within[k]![g]!, total[g]!, z));
     row.median_business_hours = answered ? quantileSorted(businessHours, 0.5) : null;
-    row.pct_within_2_business_days = percent(withinBusiness[g]!, total[g]!);
+    setShare(row, 'pct_within_2_business_days', withinBusiness[g]!, total[g]!, z);
+    row.pending = pending[g]!;
+    // Follow-up of each unanswered index message: from sending to the as-of time.
+    const censored = new Float64Array(censoredByGroup.start[g + 1]! - censoredByGroup.start[g]!);
+    for (let q = censoredByGroup.start[g]!; q < censoredByGroup.start[g + 1]!; q++) {
+      censored[q - censoredByGroup.start[g]!] = (asOf - store.utc[entities[censoredByGroup.order[q]!]!]!) / MS_PER_HOUR;
+    }
+    Object.assign(row, kaplanMeierColumns(hours, censored, settings.within, z));
     return row;
   });
+}
+
+/**
+ * km_median_hours and km_pct_within_<bound> of one group (hours to reply of
+ * the answered, follow-up hours of the unanswered), with their intervals
+ * under --ci; blank for a group without index messages.
+ *
+ * @example replies after 1 h and 2 h, one unanswered watched 2 h, one watched 5 h:
+ * at risk 4 at 1 h → S 0.75; at risk 3 at 2 h (the censoring at 2 h is still at
+ * risk) → S 0.5 until 5 h; km_pct_within_24h 50, km_median_hours 2.
+ */
+export function kaplanMeierColumns(replyHours: Float64Array, censoredHours: Float64Array, within: WithinBound[], z: number | undefined): Row {
+  const row: Row = {};
+  const empty = replyHours.length + censoredHours.length === 0;
+  const curve = kaplanMeier(replyHours, censoredHours);
+  row.km_median_hours = empty ? null : kaplanMedian(curve);
+  if (z !== undefined) {
+    const [lo, hi] = empty ? [null, null] : kaplanMedianInterval(curve, z);
+    row.km_median_hours_lo = lo;
+    row.km_median_hours_hi = hi;
+  }
+  for (const b of within) {
+    const name = `km_pct_within_${b.label}`;
+    const { share, interval } = sharePercentAt(curve, b.ms / MS_PER_HOUR, z ?? 1.959963984540054);
+    row[name] = empty ? null : share;
+    if (z !== undefined) {
+      row[`${name}_lo`] = empty || interval === null ? null : interval[0];
+      row[`${name}_hi`] = empty || interval === null ? null : interval[1];
+    }
+  }
+  return row;
 }
 
 /**
@@ -142,12 +201,13 @@ function latencyRows(context: MetricContext, dims: Dimension[]): Row[] {
 export function answeredCurve(context: MetricContext, dims: Dimension[], maxHours: number): Row[] {
   const entities = indexMessages(context);
   const { elapsed } = replyTimes(context);
-  const groups = groupEntities(dims, 'index', entities, context);
+  const groups = groupEntities(dims, 'index', entities, context, remember(context, 'latency.window', () => windowMask(context, 'index', entities)));
   const groupCount = groups.labels.length;
   const total = new Int32Array(groupCount);
   const byHour = Array.from({ length: groupCount }, () => new Int32Array(maxHours + 1));
   for (let p = 0; p < entities.length; p++) {
     const g = groups.of[p]!;
+    if (g < 0) continue;
     total[g]!++;
     const ms = elapsed[p]!;
     if (Number.isNaN(ms)) continue;

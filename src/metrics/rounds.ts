@@ -3,7 +3,7 @@ import { SENDER_CLINICIAN, SENDER_PATIENT } from '../model/store.js';
 import { MS_PER_HOUR } from '../model/zone.js';
 import type { ColumnSpec, Row } from '../output/report.js';
 import { bucketBy } from './buckets.js';
-import { groupColumns, groupRow, percent, range, remember, type MetricContext, type MetricTable } from './context.js';
+import { groupColumns, groupRow, range, remember, setShare, windowMask, withIntervals, type MetricContext, type MetricTable } from './context.js';
 import { meanOrNull, quantileSorted } from './quantile.js';
 
 /**
@@ -16,11 +16,14 @@ import { meanOrNull, quantileSorted } from './quantile.js';
  * pct_le_4_rounds (of all threads), the histogram rounds_0 … rounds_4,
  * rounds_5_plus, and median_duration_hours (first to last message).
  *
+ * Counted: the threads whose first message is in the window, with all their
+ * messages (SPEC 2 "Scope").
+ *
  * @example clinician, patient, patient, clinician, patient: runs C P C P, one round.
  */
 export function rounds(context: MetricContext, dims: Dimension[]): MetricTable {
   const total = remember(context, 'rounds.total', () => roundsRows(context, [])[0]!);
-  return { columns: groupColumns(dims).concat(ROUNDS_COLUMNS), rows: dims.length ? roundsRows(context, dims) : [total], total };
+  return { columns: withIntervals(groupColumns(dims).concat(ROUNDS_COLUMNS), context.settings.ciLevel), rows: dims.length ? roundsRows(context, dims) : [total], total };
 }
 
 export const ROUNDS_COLUMNS: ColumnSpec[] = [
@@ -62,7 +65,8 @@ function countRounds(context: MetricContext): Int32Array {
 function roundsRows(context: MetricContext, dims: Dimension[]): Row[] {
   const { store, threads } = context;
   const threadCount = store.threadCount;
-  const groups = groupEntities(dims, 'thread', range(threadCount), context);
+  const all = remember(context, 'rounds.entities', () => range(threadCount));
+  const groups = groupEntities(dims, 'thread', all, context, remember(context, 'rounds.window', () => windowMask(context, 'thread', all)));
   const groupCount = groups.labels.length;
   const perThread = threadRounds(context);
   const messages = new Int32Array(groupCount);
@@ -70,6 +74,7 @@ function roundsRows(context: MetricContext, dims: Dimension[]): Row[] {
   const byGroup = bucketBy(groups.of, groupCount);
   for (let t = 0; t < threadCount; t++) {
     const g = groups.of[t]!;
+    if (g < 0) continue;
     messages[g]! += threads.start[t + 1]! - threads.start[t]!;
     histogram[Math.min(perThread[t]!, 5)]![g]!++;
   }
@@ -87,13 +92,16 @@ function roundsRows(context: MetricContext, dims: Dimension[]): Row[] {
     durations.sort();
     const count = to - from;
     const le4 = histogram.slice(0, 5).reduce((sum, h) => sum + h[g]!, 0);
-    return {
+    const row: Row = {
       ...groupRow(groups, g),
       threads: count,
       messages: messages[g]!,
       mean_rounds: meanOrNull(values),
       median_rounds: count ? quantileSorted(values, 0.5) : null,
-      pct_le_4_rounds: percent(le4, count),
+    };
+    setShare(row, 'pct_le_4_rounds', le4, count, context.z);
+    return {
+      ...row,
       rounds_0: histogram[0]![g]!,
       rounds_1: histogram[1]![g]!,
       rounds_2: histogram[2]![g]!,

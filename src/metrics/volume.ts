@@ -2,7 +2,7 @@ import { groupEntities, type Dimension, type Groups } from '../model/groups.js';
 import { SENDER_CLINICIAN, SENDER_PATIENT } from '../model/store.js';
 import type { ColumnSpec, Row } from '../output/report.js';
 import { bucketBy, countsPerGroup, distinctPerGroup } from './buckets.js';
-import { groupColumns, groupRow, percent, range, ratio, remember, type MetricContext, type MetricTable } from './context.js';
+import { groupColumns, groupRow, groupWeeks, range, ratio, remember, setShare, windowMask, withIntervals, type MetricContext, type MetricTable } from './context.js';
 import { meanOrNull, quantile } from './quantile.js';
 
 /**
@@ -25,7 +25,7 @@ import { meanOrNull, quantile } from './quantile.js';
  */
 export function volume(context: MetricContext, dims: Dimension[]): MetricTable {
   const clinicianView = dims.includes('clinician');
-  const columns = volumeColumns(dims);
+  const columns = withIntervals(volumeColumns(dims), context.settings.ciLevel);
   const total = remember(context, `volume.total.${clinicianView}`, () => volumeRows(context, [], clinicianView)[0]!);
   return { columns, rows: dims.length ? volumeRows(context, dims, clinicianView) : [total], total };
 }
@@ -48,15 +48,40 @@ export const VOLUME_COLUMNS: ColumnSpec[] = [
   count('threads', 'threads'),
 ];
 
-function clinicianColumns(dims: Dimension[]): ColumnSpec[] {
-  const groups = groupColumns(dims);
-  const at = dims.indexOf('clinician') + 1;
-  return [
-    ...groups.slice(0, at),
+/**
+ * After `clinician_id`: the clinician's role, department and care setting,
+ * each only when it is not itself a --by dimension (no column name twice).
+ */
+export function clinicianAttributeColumns(dims: Dimension[]): ColumnSpec[] {
+  const attributes: ColumnSpec[] = [
     { name: 'role', kind: 'text' },
     { name: 'department', kind: 'text' },
     { name: 'care_setting', kind: 'text', label: 'care setting' },
-    ...groups.slice(at),
+  ];
+  return attributes.filter((a) => !(dims as string[]).includes(a.name));
+}
+
+/** The group columns of a clinician view, attributes after clinician_id. */
+export function clinicianGroupColumns(dims: Dimension[]): ColumnSpec[] {
+  const groups = groupColumns(dims);
+  const at = dims.indexOf('clinician') + 1;
+  return [...groups.slice(0, at), ...clinicianAttributeColumns(dims), ...groups.slice(at)];
+}
+
+/** The attribute cells of a clinician view's row (blank for the unattributed group). */
+export function clinicianAttributes(context: MetricContext, dims: Dimension[], user: number): Row {
+  const row: Row = {};
+  const { clinicians } = context;
+  for (const column of clinicianAttributeColumns(dims)) {
+    const values = column.name === 'role' ? clinicians.role : column.name === 'department' ? clinicians.department : clinicians.careSetting;
+    row[column.name] = user >= 0 ? values[user]! : null;
+  }
+  return row;
+}
+
+function clinicianColumns(dims: Dimension[]): ColumnSpec[] {
+  return [
+    ...clinicianGroupColumns(dims),
     count('messages_sent', 'sent'),
     count('messages_received', 'received'),
     count('threads', 'threads'),
@@ -70,7 +95,8 @@ function clinicianColumns(dims: Dimension[]): ColumnSpec[] {
 function volumeRows(context: MetricContext, dims: Dimension[], clinicianView: boolean): Row[] {
   const { store, clinicians } = context;
   const n = store.count;
-  const groups = groupEntities(dims, 'message', range(n), context);
+  const all = remember(context, 'volume.entities', () => range(n));
+  const groups = groupEntities(dims, 'message', all, context, remember(context, 'volume.window', () => windowMask(context, 'message', all)));
   const groupCount = groups.labels.length;
   const sent = new Int32Array(groupCount);
   const patientMessages = new Int32Array(groupCount);
@@ -78,6 +104,7 @@ function volumeRows(context: MetricContext, dims: Dimension[], clinicianView: bo
   let allSent = 0;
   for (let i = 0; i < n; i++) {
     const g = groups.of[i]!;
+    if (g < 0) continue;
     if (store.senderType[i] === SENDER_CLINICIAN) {
       sent[g]!++;
       allSent++;
@@ -99,11 +126,10 @@ function volumeRows(context: MetricContext, dims: Dimension[], clinicianView: bo
   if (!clinicianView) {
     for (const g of groups.sorted) {
       const counts = perClinician[g]!;
+      const row: Row = { ...groupRow(groups, g), clinicians: counts.length, messages_sent: sent[g]! };
+      setShare(row, 'pct_of_clinician_messages', sent[g]!, allSent, context.z);
       rows.push({
-        ...groupRow(groups, g),
-        clinicians: counts.length,
-        messages_sent: sent[g]!,
-        pct_of_clinician_messages: percent(sent[g]!, allSent),
+        ...row,
         mean_per_clinician: meanOrNull(counts),
         median_per_clinician: quantile(counts, 0.5),
         patient_messages: patientMessages[g]!,
@@ -121,6 +147,7 @@ function volumeRows(context: MetricContext, dims: Dimension[], clinicianView: bo
   for (let i = 0; i < n; i++) {
     if (store.senderType[i] !== SENDER_PATIENT) continue;
     const g = groups.of[i]!;
+    if (g < 0) continue;
     const recipient = store.recipient[i]!;
     // A known recipient is the message's attributed clinician, so it sits in that clinician's group.
     if (recipient >= 0 && clinicians.known[recipient] === 1 && (dims.length === 0 || groups.clinician[g] === recipient)) received[g]!++;
@@ -138,11 +165,8 @@ function volumeRows(context: MetricContext, dims: Dimension[], clinicianView: bo
     const user = groups.clinician[g]!;
     const fte = dims.length === 0 ? (rosterFte ? totalFte : NaN) : user >= 0 ? clinicians.fte[user]! : NaN;
     const row: Row = groupRow(groups, g);
-    if (dims.length > 0) {
-      row.role = user >= 0 ? clinicians.role[user]! : null;
-      row.department = user >= 0 ? clinicians.department[user]! : null;
-      row.care_setting = user >= 0 ? clinicians.careSetting[user]! : null;
-    }
+    if (dims.length > 0) Object.assign(row, clinicianAttributes(context, dims, user));
+    const weeks = groupWeeks(context, groups, g);
     Object.assign(row, {
       messages_sent: sent[g]!,
       messages_received: store.hasRecipient ? received[g]! : null,
@@ -150,7 +174,7 @@ function volumeRows(context: MetricContext, dims: Dimension[], clinicianView: bo
       patients: patients[g]!,
       active_days: activeDays[g]!,
       messages_per_active_day: ratio(sent[g]!, activeDays[g]!),
-      messages_per_fte_week: Number.isNaN(fte) || fte === 0 ? null : sent[g]! / fte / context.weeks,
+      messages_per_fte_week: Number.isNaN(fte) || fte === 0 || weeks === 0 ? null : sent[g]! / fte / weeks,
     });
     rows.push(row);
   }
@@ -173,6 +197,7 @@ function countFurtherRecipients(context: MetricContext, groups: Groups, received
   for (const [m, users] of store.extraRecipients) {
     if (store.senderType[m] !== SENDER_PATIENT) continue;
     const g = groups.of[m]!;
+    if (g < 0) continue;
     const first = store.recipient[m]!;
     for (const user of users) {
       if (clinicians.known[user] !== 1) continue;

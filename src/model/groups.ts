@@ -7,7 +7,7 @@ import type { Threads } from './threads.js';
 import { dayNumberOf, formatDay, MS_PER_DAY, weekdayOf, WEEKDAY_NAMES } from './zone.js';
 
 /** The `--by` dimensions of SPEC 2. */
-export const DIMENSIONS = ['role', 'category', 'department', 'care_setting', 'clinician', 'month', 'week', 'weekday', 'hour'] as const;
+export const DIMENSIONS = ['role', 'category', 'department', 'care_setting', 'clinician', 'month', 'year', 'quarter', 'week', 'weekday', 'hour'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 export const CLINICIAN_DIMENSIONS: ReadonlySet<Dimension> = new Set(['role', 'department', 'care_setting', 'clinician']);
 
@@ -104,12 +104,16 @@ export function isoWeek(day: number): string {
 /**
  * Groups entities by the dimensions (SPEC 2 "Groups"). `entities` lists
  * message indices (kinds message and index) or thread indices (kind thread).
+ * With `include` (per entity position), entities marked 0 — outside the
+ * window — get group -1 and make no group.
  */
-export function groupEntities(dims: Dimension[], kind: EntityKind, entities: Int32Array, context: GroupContext): Groups {
+export function groupEntities(dims: Dimension[], kind: EntityKind, entities: Int32Array, context: GroupContext, include?: Uint8Array): Groups {
   const { store, clinicians, threads } = context;
   const count = entities.length;
   if (dims.length === 0) {
-    return { dims, of: new Int32Array(count), labels: [[]], clinician: new Int32Array([-1]), sorted: [0] };
+    const of = new Int32Array(count);
+    if (include !== undefined) for (let p = 0; p < count; p++) if (include[p] === 0) of[p] = -1;
+    return { dims, of, labels: [[]], clinician: new Int32Array([-1]), sorted: [0] };
   }
   const showClinician = context.clinicianLabel ?? ((id: string) => id);
   const dayLabels = new Map<string, Map<number, string>>();
@@ -118,7 +122,12 @@ export function groupEntities(dims: Dimension[], kind: EntityKind, entities: Int
     if (!cache) dayLabels.set(dimension, (cache = new Map()));
     let label = cache.get(day);
     if (label === undefined) {
-      label = dimension === 'month' ? formatDay(day).slice(0, 7) : dimension === 'week' ? isoWeek(day) : WEEKDAY_NAMES[weekdayOf(day)]!;
+      label =
+        dimension === 'month' ? formatDay(day).slice(0, 7)
+        : dimension === 'year' ? formatDay(day).slice(0, 4)
+        : dimension === 'quarter' ? `${formatDay(day).slice(0, 4)}-Q${Math.ceil(Number(formatDay(day).slice(5, 7)) / 3)}`
+        : dimension === 'week' ? isoWeek(day)
+        : WEEKDAY_NAMES[weekdayOf(day)]!;
       cache.set(day, label);
     }
     return label;
@@ -177,7 +186,7 @@ export function groupEntities(dims: Dimension[], kind: EntityKind, entities: Int
       return c;
     };
     const out = new Int32Array(count);
-    for (let p = 0; p < count; p++) out[p] = codeOf(entities[p]!);
+    for (let p = 0; p < count; p++) out[p] = include !== undefined && include[p] === 0 ? -1 : codeOf(entities[p]!);
     return { out, labels: labelsOf };
   });
   const keys = new Map<number, number>();
@@ -186,6 +195,10 @@ export function groupEntities(dims: Dimension[], kind: EntityKind, entities: Int
   const of = new Int32Array(count);
   const clinicianDim = dims.indexOf('clinician');
   for (let p = 0; p < count; p++) {
+    if (include !== undefined && include[p] === 0) {
+      of[p] = -1;
+      continue;
+    }
     let key = 0;
     for (let d = 0; d < codes.length; d++) key = key * codes[d]!.labels.length + codes[d]!.out[p]!;
     let g = keys.get(key);
@@ -206,4 +219,35 @@ export function groupEntities(dims: Dimension[], kind: EntityKind, entities: Int
     return 0;
   });
   return { dims, of, labels, clinician: Int32Array.from(groupClinician), sorted };
+}
+
+/** Calendar periods among the dimensions: rates per week use the days of the period inside the window. */
+export const PERIOD_DIMENSIONS: ReadonlySet<Dimension> = new Set(['month', 'year', 'quarter', 'week']);
+
+/**
+ * First and last day number of a period label (`2024-03`, `2024`, `2024-Q1`,
+ * `2024-W09`).
+ *
+ * @example periodDays('month', '2024-02') // [19754, 19782]: 29 days
+ */
+export function periodDays(dimension: Dimension, label: string): [number, number] {
+  const year = Number(label.slice(0, 4));
+  switch (dimension) {
+    case 'month': {
+      const month = Number(label.slice(5, 7));
+      return [dayNumberOf(year, month, 1), dayNumberOf(year, month + 1, 1) - 1];
+    }
+    case 'quarter': {
+      const q = Number(label.slice(6));
+      return [dayNumberOf(year, 3 * q - 2, 1), dayNumberOf(year, 3 * q + 1, 1) - 1];
+    }
+    case 'week': {
+      // ISO week 1 holds 4 January.
+      const jan4 = dayNumberOf(year, 1, 4);
+      const monday = jan4 - weekdayOf(jan4) + 7 * (Number(label.slice(6)) - 1);
+      return [monday, monday + 6];
+    }
+    default:
+      return [dayNumberOf(year, 1, 1), dayNumberOf(year + 1, 1, 1) - 1];
+  }
 }

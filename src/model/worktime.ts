@@ -30,8 +30,13 @@ export class WorkClock {
     for (let d = 0; d < days; d++) {
       const day = firstDay + d;
       if (isWorkDay(window, day)) {
-        this.opens[d] = zone.localDayMinuteToUtc(day, window.hours.start);
-        this.closes[d] = window.hours.end >= 1440 ? zone.startOfLocalDay(day + 1) : zone.localDayMinuteToUtc(day, window.hours.end);
+        // Clamped to the day's real span: a day a zone skipped (Pacific/Apia, 30 December 2011)
+        // has none, and its wall times, moved forward by the gap, must not count twice.
+        const dayStart = zone.startOfLocalDay(day), dayEnd = zone.startOfLocalDay(day + 1);
+        const open = Math.max(dayStart, zone.localDayMinuteToUtc(day, window.hours.start));
+        const close = Math.min(dayEnd, window.hours.end >= 1440 ? dayEnd : zone.localDayMinuteToUtc(day, window.hours.end));
+        this.opens[d] = open;
+        this.closes[d] = Math.max(open, close);
       }
       this.cumulative[d + 1] = this.cumulative[d]! + (this.closes[d]! - this.opens[d]!);
     }

@@ -12,13 +12,14 @@ function exactRow(row: Row, names: string[]): Row {
 
 /** One JSON document: the run's settings and every section's rows, named as in the CSV. */
 export function renderJson(report: Report): string {
-  const sections: Record<string, { title: string; definition?: string; notes?: string[]; rows: Row[] }> = {};
+  const sections: Record<string, { title: string; definition?: string; notes?: string[]; partial_periods?: unknown; rows: Row[] }> = {};
   for (const section of report.sections) {
     const names = section.columns.map((c) => c.name);
     sections[section.name] = {
       title: section.title,
       ...(section.definition ? { definition: section.definition } : {}),
       ...(section.notes?.length ? { notes: section.notes } : {}),
+      ...(section.partialPeriods?.length ? { partial_periods: section.partialPeriods } : {}),
       rows: section.rows.map((r) => exactRow(r, names)),
     };
   }

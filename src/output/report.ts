@@ -45,6 +45,8 @@ export interface Section {
   chart?: string;
   /** Lines shown as they are under the table (tables, markdown, HTML), e.g. the first errors. */
   details?: string[];
+  /** Calendar periods of the rows only partly inside the window (SPEC 2 "Window"): JSON `partial_periods`. */
+  partialPeriods?: { period: string; days_in_window: number; days: number }[];
 }
 
 /** A headline figure for the top of a page (HTML). */

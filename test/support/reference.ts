@@ -216,9 +216,16 @@ export function reference(csvFile: string, options: ReferenceOptions) {
       const clinicians = new Set(list.map((m) => m.sender)).size;
       const minutes = list.reduce((s, m) => s + (sessionMinutes.get(m) ?? 0), 0);
       const evening = list.filter((m) => m.minute >= options.evening[0] * 60 && m.minute < options.evening[1] * 60).length;
+      const groupCells: Record<string, Value> = Object.fromEntries(dims.map((d, i) => [column(d), key.split('|')[i]!]));
+      if (dims.includes('clinician')) {
+        // The clinician view: the clinician's attributes instead of a count of clinicians.
+        const a = attributes.get(groupCells.clinician_id as string);
+        for (const attribute of ['role', 'department', 'care_setting'] as const) {
+          if (!dims.includes(attribute)) groupCells[attribute] = a ? (attribute === 'care_setting' ? a.careSetting : a[attribute]) : null;
+        }
+      } else groupCells.clinicians = clinicians;
       return {
-        ...Object.fromEntries(dims.map((d, i) => [column(d), key.split('|')[i]!])),
-        clinicians,
+        ...groupCells,
         messages_sent: list.length,
         after_hours_messages: after.length,
         pct_after_hours: pct(after.length, list.length),
@@ -253,9 +260,25 @@ export function reference(csvFile: string, options: ReferenceOptions) {
     for (const { messages: list } of threadInfo.values()) list.forEach((m, i) => m.patient && (i === 0 || !list[i - 1]!.patient) && index.push(m));
     const groups = groupBy(index, (m) => dims.map((d) => label(d, 'index', m)).join('|'));
     const workDay = options.workEnd - options.workStart;
+    const asOf = Math.max(...messages.map((m) => m.time));
     return [...groups].map(([key, list]) => {
       const answered = list.filter((m) => reply.get(m));
       const hours = answered.map((m) => (reply.get(m)!.time - m.time) / 3_600_000);
+      const waiting = list.filter((m) => !reply.get(m)).map((m) => (asOf - m.time) / 3_600_000);
+      // Kaplan–Meier by brute force: at each distinct reply time, the share of those still at risk that got a reply.
+      const steps = [...new Set(hours)].sort((a, b) => a - b).map((t) => {
+        const atRisk = hours.filter((h) => h >= t).length + waiting.filter((h) => h >= t).length;
+        return { t, factor: 1 - hours.filter((h) => h === t).length / atRisk };
+      });
+      const survival = (b: number) => steps.filter((x) => x.t <= b).reduce((product, x) => product * x.factor, 1);
+      let kmMedian: number | null = null;
+      for (let k = 0; k < steps.length && kmMedian === null; k++) {
+        const s = survival(steps[k]!.t);
+        if (Math.abs(s - 0.5) < 1e-8) {
+          const drop = steps.slice(k + 1).find((x) => survival(x.t) < s - 1e-8);
+          kmMedian = drop ? (steps[k]!.t + drop.t) / 2 : steps[k]!.t;
+        } else if (s < 0.5) kmMedian = steps[k]!.t;
+      }
       const business = answered.map((m) => businessHours(m.time, reply.get(m)!.time));
       return {
         ...Object.fromEntries(dims.map((d, i) => [column(d), key.split('|')[i]!])),
@@ -269,6 +292,10 @@ export function reference(csvFile: string, options: ReferenceOptions) {
         pct_within_72h: pct(hours.filter((h) => h <= 72).length, list.length),
         median_business_hours: quantile7(business, 0.5),
         pct_within_2_business_days: pct(business.filter((h) => h <= 2 * workDay + 1e-9).length, list.length),
+        pending: waiting.filter((h) => h < 72).length,
+        km_median_hours: kmMedian,
+        km_pct_within_24h: 100 * (1 - survival(24)),
+        km_pct_within_72h: 100 * (1 - survival(72)),
       };
     });
   }
