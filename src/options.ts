@@ -105,15 +105,23 @@ export interface ConfigFile {
 
 /** Reads and validates a JSON config file (errors name the file and key). */
 export async function readConfig(file: string): Promise<ConfigFile> {
-  const { readFileSync } = await import('node:fs');
   const { z } = await import('zod');
+  const { readProblem, readSmallFile } = await import('./input/limits.js');
+  let text: string;
+  try {
+    text = readSmallFile(file).toString('utf8');
+  } catch (error) {
+    throw new UsageError(`--config: cannot read ${file}: ${readProblem(error)}`);
+  }
   let data: unknown;
   try {
-    data = JSON.parse(readFileSync(file, 'utf8'));
+    data = JSON.parse(text);
   } catch (error) {
-    const e = error as NodeJS.ErrnoException;
-    const why = e.code === 'ENOENT' ? 'no such file' : e instanceof SyntaxError ? `not valid JSON (${e.message})` : e.message;
-    throw new UsageError(`--config: cannot read ${file}: ${why}`);
+    // V8's message quotes the text; say where only (SPEC 4).
+    const at = /position (\d+)/.exec((error as Error).message);
+    const before = at ? text.slice(0, Number(at[1])) : undefined;
+    const where = before === undefined ? '' : ` at line ${before.split('\n').length}, column ${before.length - before.lastIndexOf('\n')}`;
+    throw new UsageError(`--config: ${file} is not valid JSON${where}`);
   }
   const stringOrNumber = z.union([z.string(), z.number()]).transform(String);
   const list = z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : [v]));
@@ -152,12 +160,16 @@ export async function readConfig(file: string): Promise<ConfigFile> {
     const known = Object.keys(shape);
     const messages = parsed.error.issues.map((issue) => {
       if (issue.code === 'unrecognized_keys') {
+        // At most ten, each cut short: a hostile config must not make a megabyte error.
+        const more = issue.keys.length > 10 ? `; and ${issue.keys.length - 10} more unknown keys` : '';
         return issue.keys
+          .slice(0, 10)
+          .map((k) => k.slice(0, 40))
           .map((k) => {
             const close = known.find((c) => c.replace(/-/g, '') === k.replace(/-/g, '')) ?? closest(k, known);
-            return `unknown key "${original.get(k) ?? k}"${close ? ` (did you mean "${close}"?)` : ''}`;
+            return `unknown key "${(original.get(k) ?? k).slice(0, 40)}"${close ? ` (did you mean "${close}"?)` : ''}`;
           })
-          .join('; ');
+          .join('; ') + more;
       }
       const [first, ...rest] = issue.path.map(String);
       return `${[original.get(first!) ?? first, ...rest].join('.')}: ${issue.message}`;

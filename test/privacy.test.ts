@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { neutralizeFormula } from '../src/output/cells.js';
 import { renderCsv } from '../src/output/csv.js';
-import { pseudonym, suppressSmallCells } from '../src/output/privacy.js';
+import { pseudonym } from '../src/output/privacy.js';
+import { suppressSections } from '../src/output/suppression.js';
 import type { Section } from '../src/output/report.js';
 import { HAND_MADE, HAND_MADE_ROSTER } from './support/context.js';
 import { smallExport, table, tempDir, toCsv, write } from './support/fixtures.js';
@@ -47,6 +48,34 @@ describe('no patient id and no message text in any output (SPEC 4)', () => {
       }
     });
   }
+  // Leaks found by a determined reader (issue 12): nothing of these files or columns may come back.
+  write(dir, 'headerless.csv', toCsv(marked[0]!, marked.slice(1, 20)));
+  write(dir, 'passwd-like.csv', 'root:x:0:0:MARKER-TEXT-roster:/root:/bin/bash\nPATIENT-SECRET-line2\n');
+  write(dir, 'bad-fte.csv', 'clinician_id,fte\nC0001,MARKER-TEXT-fte\n');
+  write(dir, 'holidays.txt', '2024-01-01\nMARKER-TEXT-holiday\n');
+  write(dir, 'config.json', '{ "timezone": "UTC", MARKER-TEXT-config }');
+  const leaks: [string, string[]][] = [
+    ['a headerless export', ['validate', '--timezone', 'UTC', 'headerless.csv']],
+    ['--roster /etc/passwd-like', ['report', '--timezone', 'UTC', '--roster', 'passwd-like.csv', 'messages.csv']],
+    ['a roster fte error', ['report', '--timezone', 'UTC', '--roster', 'bad-fte.csv', '--pseudonymize', 'key-number-one', 'messages.csv']],
+    ['a holiday file error', ['report', '--timezone', 'UTC', '--holidays', 'holidays.txt', 'messages.csv']],
+    ['a config that is not JSON', ['report', '--config', 'config.json', 'messages.csv']],
+    ['--map category=body (free text)', ['validate', '--timezone', 'UTC', '--map', 'category=body', 'messages.csv']],
+    ['--map sender_id=patient_id', ['volume', '--timezone', 'UTC', '--by', 'clinician', '--map', 'sender_id=patient_id', 'messages.csv']],
+    ['--map sender_type=body', ['validate', '--timezone', 'UTC', '--format', 'table', '--map', 'sender_type=body', 'messages.csv']],
+  ];
+  for (const [name, args] of leaks) {
+    it(`no leak: ${name}`, () => {
+      const out = run(args, dir);
+      expect(out.status, out.stderr).not.toBe(70);
+      expect(out.status, `${name} should fail`).not.toBe(0);
+      for (const stream of [out.stdout, out.stderr]) {
+        expect(stream).not.toMatch(/PATIENT-SECRET/);
+        expect(stream).not.toMatch(/MARKER-TEXT/);
+      }
+    });
+  }
+
   it('still reports the bad rows by file, line and field', () => {
     const out = run(['volume', '--timezone', 'UTC', '--format', 'csv', 'messages.csv'], dir);
     expect(out.stderr).toMatch(/messages\.csv:\d+: sent_at: bad timestamp \(not a time\)/);
@@ -92,31 +121,55 @@ describe('--pseudonymize', () => {
 });
 
 describe('--min-cell', () => {
-  it('blanks counts below N and every figure derived from them', () => {
+  it('hides 1 … N−1 (not 0), derived figures, and complementary cells within rows, columns and shares', () => {
+    const columns: Section['columns'] = [
+      { name: 'role', kind: 'group' },
+      { name: 'index_messages', kind: 'count', sumOf: ['answered', 'unanswered'] },
+      { name: 'answered', kind: 'count' },
+      { name: 'unanswered', kind: 'count' },
+      { name: 'median_hours', kind: 'hours', basis: ['answered'] },
+      { name: 'pct_within_24h', kind: 'percent', basis: ['index_messages'], share: { denominator: 'index_messages' } },
+    ];
+    const total = { role: 'total', index_messages: 52, answered: 45, unanswered: 7, median_hours: 4, pct_within_24h: (100 * 23) / 52 };
     const section: Section = {
-      name: 'latency',
-      title: 'Latency',
-      columns: [
-        { name: 'role', kind: 'group' },
-        { name: 'index_messages', kind: 'count' },
-        { name: 'answered', kind: 'count' },
-        { name: 'median_hours', kind: 'hours', basis: ['answered'] },
-        { name: 'pct_within_24h', kind: 'percent', basis: ['index_messages', 'answered'] },
-      ],
+      name: 'latency.by_role',
+      title: 'Latency by role',
+      columns,
       rows: [
-        { role: 'physician', index_messages: 40, answered: 30, median_hours: 5, pct_within_24h: 60 },
-        { role: 'rn', index_messages: 12, answered: 4, median_hours: 2, pct_within_24h: 25 },
-        { role: 'ma', index_messages: 3, answered: 3, median_hours: 1, pct_within_24h: 100 },
+        // 20 of 40 within 24 h; 3 of 12 for rn; the ma row has no unanswered message (0 is shown).
+        { role: 'physician', index_messages: 40, answered: 36, unanswered: 4, median_hours: 5, pct_within_24h: 50 },
+        { role: 'rn', index_messages: 12, answered: 9, unanswered: 3, median_hours: 2, pct_within_24h: 25 },
       ],
-      total: { role: 'total', index_messages: 55, answered: 37, median_hours: 4, pct_within_24h: 56 },
+      total,
     };
-    const out = suppressSmallCells(section, 5);
-    expect(out.rows[0]).toEqual(section.rows[0]);
-    // answered 4 < 5: it, the median and the share go; index_messages 12 stays.
-    expect(out.rows[1]).toEqual({ role: 'rn', index_messages: 12, answered: null, median_hours: null, pct_within_24h: null });
-    expect(out.rows[2]).toEqual({ role: 'ma', index_messages: null, answered: null, median_hours: null, pct_within_24h: null });
-    expect(out.total).toEqual(section.total);
-    expect([...out.suppressed!.cells.get(out.rows[1]!)!]).toEqual(['answered', 'median_hours', 'pct_within_24h']);
+    const overall: Section = { name: 'latency', title: 'Latency', columns: columns.slice(1), rows: [total], total };
+    const { sections, summary } = suppressSections([overall, section], 5);
+    const [top, byRole] = sections as [Section, Section];
+    // Primary (N = 5): unanswered 4 and 3; rn's 3 answered within 24 h (25 % × 12).
+    // Rows: index = answered + unanswered with one unknown → the smaller known of 40 and 36 (answered) goes,
+    // likewise 9 for rn. Column of within-24-h counts (23 = 20 + 3): rn's unknown alone → physician's share goes.
+    // median_hours is derived from answered: hidden with it.
+    expect(byRole.rows[0]).toEqual({ role: 'physician', index_messages: 40, answered: null, unanswered: null, median_hours: null, pct_within_24h: null });
+    expect(byRole.rows[1]).toEqual({ role: 'rn', index_messages: 12, answered: null, unanswered: null, median_hours: null, pct_within_24h: null });
+    // The total row and the overall table show everything: no column has a single unknown.
+    expect(byRole.total).toEqual(total);
+    expect(top.rows[0]).toEqual(total);
+    expect(summary).toMatchObject({ minCell: 5, primary: 3 });
+    expect(summary.complementary).toBeGreaterThanOrEqual(3);
+    expect([...byRole.suppressed!.cells.get(byRole.rows[1]!)!].sort()).toEqual(['answered', 'median_hours', 'pct_within_24h', 'unanswered']);
+  });
+
+  it('shows a zero, and hides a complementary cell when a hidden count is the only unknown of a column', () => {
+    const columns: Section['columns'] = [
+      { name: 'role', kind: 'group' },
+      { name: 'messages_sent', kind: 'count' },
+    ];
+    const total = { role: 'total', messages_sent: 23 };
+    const section: Section = { name: 'volume.by_role', title: 'Volume', columns, rows: [{ role: 'a', messages_sent: 0 }, { role: 'b', messages_sent: 3 }, { role: 'c', messages_sent: 20 }], total };
+    const out = suppressSections([section], 5).sections[0]!;
+    // b (3) is hidden; 23 − 0 − 20 would give it back, so the smallest positive known cell, c's 20, goes too.
+    expect(out.rows.map((r) => r.messages_sent)).toEqual([0, null, null]);
+    expect(out.total!.messages_sent).toBe(23);
   });
 
   it('shows <N in tables, blank in CSV, and says so in JSON settings', () => {
@@ -126,11 +179,12 @@ describe('--min-cell', () => {
     expect(tableOut).toMatch(/│ rn\s+│\s+<5 │/);
     const csv = run(['latency', '--timezone', 'UTC', '--by', 'role', '--min-cell', '5', '--format', 'csv', 'messages.csv'], dir).stdout;
     // Roles without a roster: physician (A), app (C), rn (B); rn has 1 index message.
-    // All 14 metric columns of the rn row are blank (pending and the Kaplan–Meier columns too).
-    expect(csv.split('\n').find((l) => l.startsWith('rn,'))).toBe(`rn${','.repeat(14)}`);
+    // rn: 1 index message, answered: both hidden with every figure from them; its zeros (unanswered, pending) show.
+    expect(csv.split('\n').find((l) => l.startsWith('rn,'))).toBe('rn,,,0,,,,,,,,0,,,');
     const json = JSON.parse(run(['latency', '--timezone', 'UTC', '--min-cell', '5', '--format', 'json', 'messages.csv'], dir).stdout);
     expect(json.settings.min_cell).toBe(5);
-    expect(json.settings.suppression).toMatch(/below 5/);
+    expect(json.settings.suppression).toMatchObject({ min_cell: 5 });
+    expect(json.settings.suppression.rule).toMatch(/counts from 1 to 4/);
   });
 });
 

@@ -6,7 +6,7 @@ import { addOptions, optionString, outputFormat } from '../options.js';
 import { exactNumber } from '../output/cells.js';
 import type { Report } from '../output/report.js';
 import { analyse, emit, prepare } from './context.js';
-import { metricContext, metricSettings, privacySettings, section, SECTION_NAMES, SECTIONS, type SectionName } from './metrics.js';
+import { metricContext, metricSettings, privacySettings, protect, section, SECTION_NAMES, SECTIONS, type SectionName } from './metrics.js';
 
 const HELP = `
 Evaluates threshold rules on the figures, for scheduled jobs. A rule is
@@ -95,28 +95,34 @@ export function checkCommand(): Command {
     const rules = texts.map((t) => parseRule(t, columns));
 
     const analysis = await analyse(settings);
-    const context = metricContext(analysis, metric, privacySettings(raw));
+    const privacy = privacySettings(raw);
+    const context = metricContext(analysis, metric, privacy);
     const results: Record<string, string | number | null>[] = [];
     let failed = 0;
     // Rules on the same section share one computed table.
     const tables = new Map<SectionName, ReturnType<typeof section>>();
+    for (const rule of rules) if (!tables.has(rule.section)) tables.set(rule.section, section(context, rule.section, dims, false));
+    // --min-cell: rules are judged on the true values; a value the same output would hide prints as suppressed.
+    const shownTables = new Map([...tables.keys()].map((name, i) => [name, protect([...tables.values()], privacy.minCell).sections[i]!]));
     for (const rule of rules) {
-      if (!tables.has(rule.section)) tables.set(rule.section, section(context, rule.section, dims, false));
       const table = tables.get(rule.section)!;
-      for (const row of table.rows) {
+      const shown = shownTables.get(rule.section)!;
+      table.rows.forEach((row, r) => {
         const group = dims.map((d) => `${groupColumn(d)}=${row[groupColumn(d)]}`).join(' ');
         const value = row[rule.column];
         const result = typeof value !== 'number' ? 'n/a' : passes(value, rule.operator, rule.threshold) ? 'PASS' : 'FAIL';
         if (result === 'FAIL') failed++;
-        results.push({ result, rule: rule.text, group: group || 'all', value: typeof value === 'number' ? exactNumber(value) : null });
-      }
+        const hidden = shown.suppressed?.cells.get(shown.rows[r]!)?.has(rule.column) === true;
+        results.push({ result, rule: rule.text, group: group || 'all', value: hidden ? 'suppressed' : typeof value === 'number' ? exactNumber(value) : null });
+      });
     }
     if (format === 'table') {
       const ruleWidth = Math.max(...results.map((r) => String(r.rule).length));
       const groupWidth = Math.max(...results.map((r) => String(r.group).length));
-      const shown = (v: number | string | null) => (typeof v === 'number' ? String(Math.round(v * 1e4) / 1e4) : 'no data');
-      const lines = results.map((r) => `${String(r.result).padEnd(4)}  ${String(r.rule).padEnd(ruleWidth)}  ${String(r.group).padEnd(groupWidth)}  ${shown(r.value)}`);
-      await emit(null, format, raw, lines.join('\n') + '\n');
+      const shown = (v: number | string | null) => (typeof v === 'number' ? String(Math.round(v * 1e4) / 1e4) : v === 'suppressed' ? 'suppressed' : 'no data');
+      // --quiet: only the failing lines, so that a cron job mails nothing when all is well.
+      const lines = results.filter((r) => !settings.quiet || r.result === 'FAIL').map((r) => `${String(r.result).padEnd(4)}  ${String(r.rule).padEnd(ruleWidth)}  ${String(r.group).padEnd(groupWidth)}  ${shown(r.value)}`);
+      await emit(null, format, raw, lines.length > 0 ? lines.join('\n') + '\n' : '');
     } else {
       const report: Report = {
         title: 'msgwork check',

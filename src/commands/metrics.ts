@@ -11,7 +11,8 @@ import { WorkClock } from '../model/worktime.js';
 import { formatDay } from '../model/zone.js';
 import { addOptions, numberOption, optionString, type RawOptions } from '../options.js';
 import { hourChart } from '../output/chart.js';
-import { pseudonym, suppressSmallCells } from '../output/privacy.js';
+import { pseudonym } from '../output/privacy.js';
+import { protectGrid, suppressSections, type SuppressionSummary } from '../output/suppression.js';
 import { UsageError } from '../errors.js';
 import { zForLevel } from '../metrics/survival.js';
 import type { ColumnSpec, Highlight, Report, Section } from '../output/report.js';
@@ -158,11 +159,19 @@ export function section(context: MetricContext, name: SectionName, dims: Dimensi
     ...(partial.length ? { partialPeriods: partial } : {}),
     ...(withChart ? { chart: hourChart(hourWeekdayCounts(context), context.window.hours, context.window.days) } : {}),
   };
-  if (context.minCell === undefined) return built;
-  return suppressSmallCells(
-    { ...built, notes: [...(built.notes ?? []), `Counts below ${context.minCell}, and figures derived from them, are suppressed (--min-cell ${context.minCell}).`] },
-    context.minCell,
-  );
+  return built;
+}
+
+/**
+ * The sections of one output with --min-cell applied to all of them at
+ * once (SPEC 4: no hidden count can be worked out from what the output
+ * shows, its tables together), and what was hidden, for the settings.
+ */
+export function protect(sections: Section[], minCell: number | undefined): { sections: Section[]; suppression?: SuppressionSummary } {
+  if (minCell === undefined) return { sections };
+  const { sections: protectedSections, summary } = suppressSections(sections, minCell);
+  const note = `Counts from 1 to ${minCell - 1}, figures derived from them, and the cells that would let them be worked out are suppressed (--min-cell ${minCell}).`;
+  return { sections: protectedSections.map((s) => ({ ...s, notes: [...(s.notes ?? []), note], chart: undefined })), suppression: summary };
 }
 
 /** The run's settings, for JSON and the report header. */
@@ -199,21 +208,35 @@ function settingsOf(analysis: Analysis, settings: MetricSettings, dims: Dimensio
     threads: analysis.store.threadCount,
     pseudonymized: privacy.pseudonymize !== undefined,
     min_cell: privacy.minCell ?? null,
-    ...(privacy.minCell !== undefined ? { suppression: `counts below ${privacy.minCell}, and figures derived from them, are blank` } : {}),
   };
 }
 
+/** A section's name for a grouping: `latency`, `latency.by_role`. */
+export function sectionName(name: SectionName, dims: Dimension[]): string {
+  return dims.length ? `${name}.by_${dims.join('_')}` : name;
+}
+
+/** The tables the HTML charts and headline figures read. */
+const CHART_SECTIONS: [SectionName, Dimension[]][] = [
+  ['volume', []],
+  ['after-hours', []],
+  ['latency', []],
+  ['rounds', []],
+  ['rounds', ['category']],
+  ['volume', ['role']],
+  ['volume', ['category']],
+];
+
 /** A section the report already holds (by its name), else computed now. */
 function sectionOf(context: MetricContext, built: readonly Section[], name: SectionName, dims: Dimension[]): Section {
-  const wanted = dims.length ? `${name}.by_${dims.join('_')}` : name;
-  return built.find((s) => s.name === wanted) ?? section(context, name, dims, false);
+  return built.find((s) => s.name === sectionName(name, dims)) ?? section(context, name, dims, false);
 }
 
 /** The data of the HTML charts (SPEC 3.3), small cells suppressed like the tables. */
 function chartData(context: MetricContext, built: readonly Section[]): ChartData {
   const rows = (name: SectionName, dims: Dimension[]) => sectionOf(context, built, name, dims).rows;
   return {
-    hourWeekday: hourWeekdayCounts(context),
+    hourWeekday: context.minCell === undefined ? hourWeekdayCounts(context) : protectGrid(hourWeekdayCounts(context), context.minCell),
     workHours: context.window.hours,
     workDays: context.window.days,
     latencyCurve: context.minCell === undefined ? answeredCurve(context, ['role'], 168) : [],
@@ -248,16 +271,23 @@ export async function runMetrics(command: Command, files: string[], names: reado
   const analysis = await analyse(settings);
   const context = metricContext(analysis, metric, privacy);
   const views: Dimension[][] = dims.length > 0 ? [dims] : names.length > 1 ? [[], ['role'], ['category']] : [[]];
-  const sections: Section[] = [];
+  const computed: Section[] = [];
   for (const name of names) {
-    views.forEach((view, v) => sections.push(section(context, name, view, format === 'table' && name === 'after-hours' && v === 0)));
+    views.forEach((view, v) => computed.push(section(context, name, view, format === 'table' && name === 'after-hours' && v === 0)));
   }
+  if (format === 'html') {
+    // The charts read these tables too: compute them now, so they are protected with the rest.
+    for (const [name, view] of CHART_SECTIONS) if (!computed.some((s) => s.name === sectionName(name, view))) computed.push(section(context, name, view, false));
+  }
+  const { sections: all, suppression } = protect(computed, privacy.minCell);
+  const shown = new Set(names.flatMap((name) => views.map((view) => sectionName(name, view))));
+  const sections = all.filter((s) => shown.has(s.name));
   const report: Report = {
     title: names.length > 1 ? 'msgwork report: clinician messaging workload' : `msgwork ${names[0]}`,
-    settings: settingsOf(analysis, metric, dims, privacy),
+    settings: { ...settingsOf(analysis, metric, dims, privacy), ...(suppression ? { suppression: { min_cell: suppression.minCell, hidden_cells: suppression.hidden, small_counts: suppression.primary, complementary_counts: suppression.complementary, rule: `counts from 1 to ${suppression.minCell - 1}, figures derived from them or computed over fewer than ${suppression.minCell} items, and complementary cells so that no hidden count can be worked out from this output are blank` } } : {}) },
     header: [...headerLines(analysis), ...skippedSummary(analysis.report).slice(0, 1)],
     sections,
-    ...(format === 'html' ? { charts: chartData(context, sections), highlights: highlights(context, sections) } : {}),
+    ...(format === 'html' ? { charts: chartData(context, all), highlights: highlights(context, all) } : {}),
   };
   await emit(report, format, raw);
 }

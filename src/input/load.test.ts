@@ -186,4 +186,14 @@ describe('validation of rows (SPEC 3.1)', () => {
     await expect(loadMessages(options([file]))).rejects.toThrow(InputError);
     await expect(loadMessages(options([file]))).rejects.toThrow(/no usable rows in .*: all 1 rows were skipped \(bad timestamp: 1\)/);
   });
+
+  it('refuses a free-text column mapped as a label: over 5,000 distinct values, or line breaks (SPEC 3.1)', async () => {
+    const dir = tempDir();
+    const rows = ['message_id,thread_id,sent_at,sender_type,sender_id,patient_id,category'];
+    for (let i = 0; i <= 5000; i++) rows.push(`m${i},t${i},2024-03-04 10:00,patient,,p${i},note number ${i}`);
+    const many = write(dir, 'many.csv', rows.join('\n'));
+    await expect(loadMessages(options([many]))).rejects.toThrow(/many\.csv: category: the mapped column has more than 5,000 distinct values: it holds free text/);
+    const broken = write(dir, 'broken.csv', 'message_id,thread_id,sent_at,sender_type,sender_id,patient_id,category\nm1,t1,2024-03-04 10:00,patient,,p1,"Dear doctor,\nplease call"\n');
+    await expect(loadMessages(options([broken]))).rejects.toThrow(/broken\.csv: category: the mapped column has values with line breaks/);
+  });
 });

@@ -94,9 +94,14 @@ export interface Loaded {
   report: LoadReport;
 }
 
-/** How a value is shown in an error: short, with control characters escaped. */
+/**
+ * How a value is shown in an error: short, with control characters escaped.
+ * A long value is not shown at all: it is likely message text in a mis-mapped
+ * column (SPEC 4: no message text in errors).
+ */
 export function showValue(value: string): string {
-  const short = value.length > 40 ? `${value.slice(0, 40)}…` : value;
+  if (value.length > 32) return `a value of ${value.length} characters: is a text column mapped here?`;
+  const short = value;
   return short.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
@@ -108,8 +113,11 @@ class NormalizedField {
   readonly raw = new ByteDictionary();
   private codes: number[] = [];
   private rows: number[] = [];
+  /** The input being read, for the free-text error. */
+  source = '';
 
   constructor(
+    private readonly field: Field,
     private readonly vocabulary: Vocabulary | null,
     private readonly values: Interner,
   ) {}
@@ -118,6 +126,16 @@ class NormalizedField {
   code(id: number): number {
     let code = this.codes[id];
     if (code === undefined) {
+      // Message text mapped by mistake: refuse before any of it reaches an output (SPEC 3.1, 4).
+      const why =
+        id >= MAX_DISTINCT_LABELS ? `has more than ${MAX_DISTINCT_LABELS.toLocaleString('en-US')} distinct values`
+        : /[\r\n]/.test(this.raw.value(id)) ? 'has values with line breaks'
+        : undefined;
+      if (why !== undefined) {
+        throw new InputError(
+          `${this.source}: ${this.field}: the mapped column ${why}: it holds free text, not a coded ${this.field.replace('_', ' ')}; map a coded column instead (--map ${this.field}=COLUMN)`,
+        );
+      }
       const text = this.raw.value(id);
       const value = this.vocabulary ? this.vocabulary.normalize(text).value : text.trim() === '' ? UNKNOWN : text.trim();
       code = value === UNKNOWN ? -1 : this.values.id(value);
@@ -137,6 +155,9 @@ class NormalizedField {
 
 const SPACE = 32;
 const TAB = 9;
+
+/** Distinct values a role, category, department or care_setting column may hold (SPEC 3.1). */
+export const MAX_DISTINCT_LABELS = 5000;
 
 /** Per message key: not seen yet, a system message, sent after --as-of; else its row. */
 const UNSEEN = -1;
@@ -190,10 +211,10 @@ export async function loadMessages(options: LoadOptions): Promise<Loaded> {
   const departments = new Interner();
   const careSettings = new Interner();
   const senderTypes = new ByteDictionary();
-  const roleField = new NormalizedField(vocabularies.role, roles);
-  const categoryField = new NormalizedField(vocabularies.category, categories);
-  const departmentField = new NormalizedField(null, departments);
-  const careSettingField = new NormalizedField(vocabularies.careSetting, careSettings);
+  const roleField = new NormalizedField('sender_role', vocabularies.role, roles);
+  const categoryField = new NormalizedField('category', vocabularies.category, categories);
+  const departmentField = new NormalizedField('department', null, departments);
+  const careSettingField = new NormalizedField('care_setting', vocabularies.careSetting, careSettings);
   // Sender type per raw id: 0 patient, 1 clinician, 2 system, -1 unknown.
   const typeOf: number[] = [];
   // Whether a user id is a declared automated sender: 1 yes, 0 no (by user index, filled on first sight).
@@ -240,6 +261,7 @@ export async function loadMessages(options: LoadOptions): Promise<Loaded> {
   for (const source of options.sources) {
     const summary: InputSummary = { name: source.name, rows: 0, used: 0, skipped: 0 };
     report.inputs.push(summary);
+    for (const f of [roleField, categoryField, departmentField, careSettingField]) f.source = source.name;
     let columns: ColumnMap | null = null;
     let headerCount = 0;
     let reserved = false;

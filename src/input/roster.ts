@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { InputError } from '../errors.js';
+import { readProblem, readSmallFile } from './limits.js';
 import { delimiterForName } from './source.js';
 import type { Vocabularies } from './vocabulary.js';
 
@@ -29,12 +28,10 @@ const COLUMNS = ['clinician_id', 'role', 'department', 'care_setting', 'fte'] as
 export function readRoster(file: string, vocabularies: Vocabularies): Roster {
   let bytes: Buffer;
   try {
-    bytes = readFileSync(file);
+    bytes = readSmallFile(file);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(`cannot read roster ${file}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+    throw new InputError(`cannot read roster ${file}: ${readProblem(error)}`);
   }
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
   let rows: string[][];
   try {
     rows = parse(bytes, {
@@ -44,14 +41,16 @@ export function readRoster(file: string, vocabularies: Vocabularies): Roster {
       skip_empty_lines: true,
     }) as string[][];
   } catch (error) {
-    const e = error as { lines?: number; message: string };
-    throw new InputError(`${file}:${e.lines ?? '?'}: roster is not valid CSV (${e.message})`);
+    // csv-parse's message quotes the text: say where, not what (SPEC 4).
+    const e = error as { lines?: number; code?: string };
+    throw new InputError(`${file}:${e.lines ?? 1}: roster is not valid CSV (${e.code ?? 'unreadable'})`);
   }
   if (rows.length === 0) throw new InputError(`${file}: roster is empty (expected a header with clinician_id)`);
   const header = rows[0]!.map((h) => h.trim().toLowerCase());
   const at = Object.fromEntries(COLUMNS.map((c) => [c, header.indexOf(c)])) as Record<(typeof COLUMNS)[number], number>;
   if (at.clinician_id < 0) {
-    throw new InputError(`${file}: roster has no clinician_id column (columns found: ${rows[0]!.join(', ')})`);
+    // Its first line is not echoed: it may not be a header at all (SPEC 4).
+    throw new InputError(`${file}:1: clinician_id: the roster has no clinician_id column (its header has ${rows[0]!.length} column${rows[0]!.length === 1 ? '' : 's'}; expected clinician_id and any of role, department, care_setting, fte)`);
   }
   const entries = new Map<string, RosterEntry>();
   let hasFte = false;
@@ -72,7 +71,7 @@ export function readRoster(file: string, vocabularies: Vocabularies): Roster {
     if (fte !== '') {
       const n = Number(fte);
       if (!Number.isFinite(n) || n <= 0 || n > 2) {
-        throw new InputError(`${file}:${line}: fte: not a positive full-time equivalent up to 2 (${fte.slice(0, 20)})`);
+        throw new InputError(`${file}:${line}: fte: not a positive full-time equivalent up to 2`);
       }
       entry.fte = n;
       hasFte = true;

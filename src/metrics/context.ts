@@ -189,7 +189,8 @@ export function withIntervals(columns: ColumnSpec[], ci: number | undefined): Co
     out.push(column);
     if (column.kind === 'group' || !hasInterval(column.name)) continue;
     const label = column.label ?? column.name;
-    out.push({ ...column, name: `${column.name}_lo`, label: `${label}\n${ci}% low` }, { ...column, name: `${column.name}_hi`, label: `${label}\n${ci}% high` });
+    const bound = { kind: column.kind, basis: column.basis ?? [], follows: column.name };
+    out.push({ ...bound, name: `${column.name}_lo`, label: `${label}\n${ci}% low` }, { ...bound, name: `${column.name}_hi`, label: `${label}\n${ci}% high` });
   }
   return out;
 }

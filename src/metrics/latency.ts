@@ -41,18 +41,18 @@ export function latency(context: MetricContext, dims: Dimension[]): MetricTable 
 
 export function latencyColumns(within: WithinBound[]): ColumnSpec[] {
   return [
-    { name: 'index_messages', kind: 'count', label: 'index\nmessages' },
+    { name: 'index_messages', kind: 'count', label: 'index\nmessages', sumOf: ['answered', 'unanswered'] },
     { name: 'answered', kind: 'count', label: 'answered' },
     { name: 'unanswered', kind: 'count', label: 'unanswered' },
     { name: 'median_hours', kind: 'hours', label: 'median', basis: ['answered'] },
     { name: 'p90_hours', kind: 'hours', label: 'p90', basis: ['answered'] },
     { name: 'mean_hours', kind: 'hours', label: 'mean', basis: ['answered'] },
-    ...within.map((b) => ({ name: `pct_within_${b.label}`, kind: 'percent' as const, label: `within\n${b.label}`, basis: ['index_messages', 'answered'] })),
+    ...within.map((b) => ({ name: `pct_within_${b.label}`, kind: 'percent' as const, label: `within\n${b.label}`, basis: ['index_messages'], share: { denominator: 'index_messages' } })),
     { name: 'median_business_hours', kind: 'hours', label: 'median\nbusiness', basis: ['answered'] },
-    { name: 'pct_within_2_business_days', kind: 'percent', label: 'within 2\nbusiness days', basis: ['index_messages', 'answered'] },
+    { name: 'pct_within_2_business_days', kind: 'percent', label: 'within 2\nbusiness days', basis: ['index_messages'], share: { denominator: 'index_messages' } },
     { name: 'pending', kind: 'count', label: 'pending' },
     { name: 'km_median_hours', kind: 'hours', label: 'KM\nmedian', basis: ['index_messages', 'answered'] },
-    ...within.map((b) => ({ name: `km_pct_within_${b.label}`, kind: 'percent' as const, label: `KM within\n${b.label}`, basis: ['index_messages', 'answered'] })),
+    ...within.map((b) => ({ name: `km_pct_within_${b.label}`, kind: 'percent' as const, label: `KM within\n${b.label}`, basis: ['index_messages', 'answered'], follows: `pct_within_${b.label}` })),
   ];
 }
 

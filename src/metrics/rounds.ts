@@ -27,11 +27,17 @@ export function rounds(context: MetricContext, dims: Dimension[]): MetricTable {
 }
 
 export const ROUNDS_COLUMNS: ColumnSpec[] = [
-  { name: 'threads', kind: 'count', label: 'threads' },
+  { name: 'threads', kind: 'count', label: 'threads', sumOf: ['rounds_0', 'rounds_1', 'rounds_2', 'rounds_3', 'rounds_4', 'rounds_5_plus'] },
   { name: 'messages', kind: 'count', label: 'messages' },
   { name: 'mean_rounds', kind: 'number', label: 'mean\nrounds', basis: ['threads'] },
   { name: 'median_rounds', kind: 'number', label: 'median\nrounds', basis: ['threads'] },
-  { name: 'pct_le_4_rounds', kind: 'percent', label: '≤ 4\nrounds', basis: ['threads'] },
+  {
+    name: 'pct_le_4_rounds',
+    kind: 'percent',
+    label: '≤ 4\nrounds',
+    basis: ['threads'],
+    share: { denominator: 'threads', numeratorParts: ['rounds_0', 'rounds_1', 'rounds_2', 'rounds_3', 'rounds_4'], complementParts: ['rounds_5_plus'] },
+  },
   { name: 'rounds_0', kind: 'count', label: 'rounds\n= 0' },
   { name: 'rounds_1', kind: 'count', label: 'rounds\n= 1' },
   { name: 'rounds_2', kind: 'count', label: 'rounds\n= 2' },

@@ -52,7 +52,7 @@ describe('holidays', () => {
     writeFileSync(`${dir}/ok.txt`, '# clinic closures\n2024-12-24\n\n2024-12-31 New Year eve\n');
     expect([...(await loadHolidays(`${dir}/ok.txt`, 2024, 2024))].map(formatDay)).toEqual(['2024-12-24', '2024-12-31']);
     writeFileSync(`${dir}/bad.txt`, '2024-12-24\n12/31/2024\n');
-    await expect(loadHolidays(`${dir}/bad.txt`, 2024, 2024)).rejects.toThrow(`${dir}/bad.txt:2: holiday: not a date (12/31/2024)`);
+    await expect(loadHolidays(`${dir}/bad.txt`, 2024, 2024)).rejects.toThrow(`${dir}/bad.txt:2: holiday: not a date; expected YYYY-MM-DD`);
   });
 });
 

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 // Subpath imports: the date-fns root module takes ~250 ms to load.
 import { addDays } from 'date-fns/addDays';
 import { endOfMonth } from 'date-fns/endOfMonth';
@@ -10,7 +9,8 @@ import { startOfMonth } from 'date-fns/startOfMonth';
 import { subDays } from 'date-fns/subDays';
 import { subMonths } from 'date-fns/subMonths';
 import { subWeeks } from 'date-fns/subWeeks';
-import { UsageError } from '../errors.js';
+import { InputError, UsageError } from '../errors.js';
+import { readProblem, readSmallFile } from '../input/limits.js';
 import { dayNumberOf, formatDay, MS_PER_DAY, weekdayOf, WEEKDAY_NAMES, type Zone } from './zone.js';
 
 /** Minutes after midnight, `[start, end)`. */
@@ -124,16 +124,16 @@ export async function loadHolidays(spec: string, fromYear: number, toYear: numbe
   }
   let text: string;
   try {
-    text = readFileSync(spec, 'utf8');
+    text = readSmallFile(spec).toString('utf8');
   } catch (error) {
-    throw new UsageError(`--holidays: cannot read ${spec}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message} (give a file of YYYY-MM-DD lines, or us-federal)`);
+    throw new InputError(`--holidays: cannot read ${spec}: ${readProblem(error)} (give a file of YYYY-MM-DD lines, or us-federal)`);
   }
   text.split(/\r?\n/).forEach((raw, i) => {
     const line = raw.replace(/#.*/, '').trim();
     if (line === '') return;
     const first = line.split(/[,\t ]/)[0]!;
     const day = parseDate(first);
-    if (day === undefined) throw new UsageError(`${spec}:${i + 1}: holiday: not a date (${first.slice(0, 40)}); expected YYYY-MM-DD`);
+    if (day === undefined) throw new InputError(`${spec}:${i + 1}: holiday: not a date; expected YYYY-MM-DD`);
     days.add(day);
   });
   return days;

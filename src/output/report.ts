@@ -24,6 +24,17 @@ export interface ColumnSpec {
    * suppressed when any of them is below the bound. A count column is its own basis.
    */
   basis?: string[];
+  /**
+   * A share (`pct_*`, 0–100) of `denominator`: its numerator is the column
+   * `numerator`, or else an implicit count (share × denominator / 100), the
+   * sum of `numeratorParts` when given; the complement is the sum of
+   * `complementParts` when given. --min-cell treats the implicit counts as cells.
+   */
+  share?: { numerator?: string; denominator: string; numeratorParts?: string[]; complementParts?: string[] };
+  /** A count that is the sum of these count columns in every row (`index_messages = answered + unanswered`). */
+  sumOf?: string[];
+  /** Hidden whenever this other column is (an interval after its figure, a Kaplan–Meier share after the plain one). */
+  follows?: string;
 }
 
 export interface Section {

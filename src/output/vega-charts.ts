@@ -4,8 +4,8 @@ import type { Row } from './report.js';
 
 /** The data behind the HTML report's charts (SPEC 3.3). */
 export interface ChartData {
-  /** Clinician messages, [weekday 0 = Monday][hour]. */
-  hourWeekday: number[][];
+  /** Clinician messages, [weekday 0 = Monday][hour]; null where --min-cell hides the count. */
+  hourWeekday: (number | null)[][];
   workHours: { start: number; end: number };
   workDays: readonly boolean[];
   /** Rows of role, hours, pct_answered. */
@@ -100,8 +100,9 @@ export async function renderCharts(data: ChartData): Promise<RenderedChart[]> {
   };
 
   const buckets = ['0', '1', '2', '3', '4', '5+'];
+  // A count --min-cell hid is left out, not drawn as 0.
   const rounds = data.roundsByCategory.flatMap((row) =>
-    buckets.map((b, k) => ({ category: row.category, rounds: b, order: k, threads: row[k === 5 ? 'rounds_5_plus' : `rounds_${k}`] ?? 0 })),
+    buckets.map((b, k) => ({ category: row.category, rounds: b, order: k, threads: row[k === 5 ? 'rounds_5_plus' : `rounds_${k}`] ?? null })).filter((v) => v.threads !== null),
   );
   const roundsChart: TopLevelSpec = {
     config: CONFIG,
