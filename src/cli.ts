@@ -7,7 +7,7 @@ import { reportCommand } from './commands/report.js';
 import { roundsCommand } from './commands/rounds.js';
 import { validateCommand } from './commands/validate.js';
 import { volumeCommand } from './commands/volume.js';
-import { MsgworkError } from './errors.js';
+import { isOutOfMemory, MsgworkError, runState } from './errors.js';
 
 const VERSION = '0.1.0';
 
@@ -50,8 +50,9 @@ Examples:
  */
 export async function main(argv: string[]): Promise<void> {
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    // A closed pipe (`msgwork report | head`) is not an error of ours.
-    if (error.code === 'EPIPE') process.exit(0);
+    // A closed pipe (`msgwork check | head -1`) is not an error of ours: the run ends
+    // with the exit code it would have had (a failed check still exits 3).
+    if (error.code === 'EPIPE') return;
     throw error;
   });
   try {
@@ -69,6 +70,15 @@ function exitCodeFor(error: unknown): number {
   if (error instanceof MsgworkError) {
     process.stderr.write(`msgwork: ${error.message}\n`);
     return error.exitCode;
+  }
+  if (isOutOfMemory(error)) {
+    const detail = /^out of memory: (.*)$/.exec((error as Error).message)?.[1];
+    process.stderr.write(
+      `msgwork: ran out of memory reading ${runState.inputs || 'the input'}${detail ? ` (${detail})` : ''}. ` +
+        'Report on a shorter span from a smaller export (--since/--until or --period select the window, the export sets the memory), ' +
+        'run on a machine with more memory, or compute the figures where the messages live, in the database.\n',
+    );
+    return 2;
   }
   const e = error as Error;
   process.stderr.write(

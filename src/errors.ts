@@ -27,6 +27,18 @@ export class InputError extends MsgworkError {
   }
 }
 
+/** What the run is reading, for the out-of-memory message (set when reading starts). */
+export const runState = { inputs: '' };
+
+/**
+ * An allocation that failed (a typed array or string too large for the
+ * memory left): what V8 throws as a RangeError, not a bug in the data's
+ * handling. The entry turns it into exit 2 with advice (SPEC 3.1).
+ */
+export function isOutOfMemory(error: unknown): boolean {
+  return error instanceof RangeError && /allocation failed|Invalid typed array length|Invalid array length|Invalid string length|Map maximum size|Array buffer allocation|out of memory/i.test(error.message);
+}
+
 /** At least one threshold rule of `msgwork check` failed. Exit code 3. */
 export class ThresholdError extends MsgworkError {
   constructor(message: string) {

@@ -357,19 +357,20 @@ export function outputFormat(raw: RawOptions, isTerminal: boolean): Format {
   if (output !== undefined) {
     const ext = /\.([a-z]+)$/i.exec(output)?.[1]?.toLowerCase();
     const byExtension: Record<string, Format> = { csv: 'csv', json: 'json', md: 'markdown', markdown: 'markdown', html: 'html', htm: 'html', txt: 'table' };
-    return (ext && byExtension[ext]) || 'csv';
+    return (ext && Object.hasOwn(byExtension, ext) ? byExtension[ext] : undefined) ?? 'csv';
   }
   return isTerminal ? 'table' : 'csv';
 }
 
 /** Parses a positive number option. */
-export function numberOption(raw: RawOptions, key: string, flag: string, { min = 0, integer = false } = {}): number | undefined {
+export function numberOption(raw: RawOptions, key: string, flag: string, { min = 0, integer = false, max = Number.MAX_SAFE_INTEGER } = {}): number | undefined {
   const text = str(raw, key);
   if (text === undefined) return undefined;
   const n = Number(text);
   if (text.trim() === '' || !Number.isFinite(n) || n < min || (integer && !Number.isInteger(n))) {
-    throw new UsageError(`${flag}: "${text}" is not ${integer ? 'a whole number' : 'a number'} ≥ ${min}`);
+    throw new UsageError(`${flag}: "${text.slice(0, 40)}" is not ${integer ? 'a whole number' : 'a number'} ≥ ${min}`);
   }
+  if (n > max) throw new UsageError(`${flag}: "${text.slice(0, 40)}" is more than ${max.toLocaleString('en-US')}`);
   return n;
 }
 

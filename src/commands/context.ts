@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
 import type { Command } from 'commander';
-import { InputError } from '../errors.js';
+import { InputError, runState } from '../errors.js';
 import { loadMessages, type LoadReport } from '../input/load.js';
 import { readRoster, type Roster } from '../input/roster.js';
 import { isWorkDay, loadHolidays, type WorkWindow } from '../model/calendar.js';
@@ -11,7 +11,7 @@ import { formatDay, MS_PER_DAY, type Zone } from '../model/zone.js';
 import { inputSettings, mergedOptions, optionString, outputFormat, type Format, type InputSettings, type RawOptions } from '../options.js';
 import { render } from '../output/render.js';
 import type { Report } from '../output/report.js';
-import { writeOutput } from '../output/sink.js';
+import { checkOutputIsNotInput, writeOutput } from '../output/sink.js';
 
 /** Everything the commands need about the analysed messages. */
 export interface Analysis {
@@ -78,6 +78,7 @@ async function progressBar(settings: InputSettings): Promise<{ update: (bytes: n
  * and the work window (holidays for the years the data covers).
  */
 export async function analyse(settings: InputSettings, options: { warnSkipped?: boolean } = {}): Promise<Analysis> {
+  runState.inputs = describeInputs(settings);
   const roster = settings.rosterFile ? readRoster(settings.rosterFile, settings.vocabularies) : undefined;
   const progress = await progressBar(settings);
   let loaded: Awaited<ReturnType<typeof loadMessages>>;
@@ -176,6 +177,7 @@ export async function prepare(command: Command, files: readonly string[]) {
   const { raw, config } = await mergedOptions(command);
   const settings = inputSettings(files, raw, config);
   const format = outputFormat(raw, process.stdout.isTTY === true);
+  checkOutputIsNotInput(optionString(raw, 'output'), [...settings.sources.map((s) => s.path), settings.rosterFile ?? null, config?.file ?? null]);
   return { raw, config, settings, format };
 }
 
@@ -198,6 +200,20 @@ export function formatInstant(utc: number, zone: Zone): string {
 function shownPath(path: string): string {
   const relativePath = relative(process.cwd(), path);
   return isAbsolute(path) && !relativePath.startsWith('..') && !isAbsolute(relativePath) ? relativePath : path;
+}
+
+/** The inputs and their size, for the out-of-memory message: `export.csv (9.1 GB)`. */
+function describeInputs(settings: InputSettings): string {
+  let bytes = 0;
+  for (const s of settings.sources) {
+    try {
+      if (s.path !== null) bytes += statSync(s.path).size;
+    } catch {
+      // reported when read
+    }
+  }
+  const names = settings.sources.map((s) => s.name).join(', ');
+  return bytes > 0 ? `${names} (${(bytes / 1e9).toFixed(1)} GB on disk)` : names;
 }
 
 /** `1 row`, `2 rows`. */

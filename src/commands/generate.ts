@@ -1,5 +1,4 @@
-import { createWriteStream, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { Command } from 'commander';
 import { UsageError } from '../errors.js';
@@ -7,6 +6,7 @@ import { renderShape, SHAPE_HELP, SHAPES, type Shape } from '../generate/shapes.
 import { generate, rosterCsv } from '../generate/synthetic.js';
 import { parseDate } from '../model/calendar.js';
 import { addOptions, mergedOptions, numberOption } from '../options.js';
+import { AtomicFile } from '../output/sink.js';
 
 const HELP = `
 Writes a synthetic export in the canonical columns: clinicians of eight roles
@@ -32,13 +32,6 @@ function write(stream: Writable, text: string): Promise<void> {
   });
 }
 
-function close(stream: Writable): Promise<void> {
-  return new Promise((resolve, reject) => {
-    stream.once('error', reject);
-    stream.end(() => resolve());
-  });
-}
-
 export function generateCommand(): Command {
   const command = new Command('generate')
     .summary('write a synthetic export (and roster)')
@@ -49,33 +42,32 @@ export function generateCommand(): Command {
   addOptions(command, ['generate']);
   command.action(async (_options: unknown, self: Command) => {
     const { raw: options } = await mergedOptions(self);
-    const threads = numberOption(options, 'threads', '--threads', { min: 1, integer: true })!;
-    const seed = numberOption(options, 'seed', '--seed', { min: 0, integer: true })!;
-    const days = numberOption(options, 'days', '--days', { min: 1, integer: true })!;
-    const clinicians = numberOption(options, 'clinicians', '--clinicians', { min: 1, integer: true });
+    const threads = numberOption(options, 'threads', '--threads', { min: 1, integer: true, max: 50_000_000 })!;
+    const seed = numberOption(options, 'seed', '--seed', { min: 0, integer: true, max: 0xffffffff })!;
+    const days = numberOption(options, 'days', '--days', { min: 1, integer: true, max: 36_500 })!;
+    const clinicians = numberOption(options, 'clinicians', '--clinicians', { min: 1, integer: true, max: 1_000_000 });
     const start = String(options.start);
     if (parseDate(start) === undefined) throw new UsageError(`--start: "${start}" is not a date (YYYY-MM-DD)`);
     const output = options.output as string | undefined;
     const shape = String(options.shape ?? 'canonical') as Shape;
     if (!(SHAPES as readonly string[]).includes(shape)) throw new UsageError(`--shape: "${shape.slice(0, 20)}" is not one of ${SHAPES.join(', ')}`);
     if (shape !== 'canonical') return writeShape({ threads, seed, start, days, ...(clinicians ? { clinicians } : {}) }, shape, output, options.rosterOut as string | undefined);
-    const temporary = output ? join(dirname(output), `.${basename(output)}.${process.pid}.tmp`) : undefined;
-    const stream: Writable = temporary ? createWriteStream(temporary) : process.stdout;
-    const failed = new Promise<never>((_, reject) => stream.once('error', reject));
+    const batches = generate({ threads, seed, start, days, ...(clinicians ? { clinicians } : {}) });
+    const file = output ? new AtomicFile(output) : undefined;
     try {
-      const batches = generate({ threads, seed, start, days, ...(clinicians ? { clinicians } : {}) });
       let next = batches.next();
       while (!next.done) {
-        await Promise.race([write(stream, next.value), failed]);
+        if (file) {
+          file.write(next.value);
+          // Let signals in between batches: an interrupted run removes its temporary file.
+          await new Promise((r) => setImmediate(r));
+        } else await write(process.stdout, next.value);
         next = batches.next();
       }
-      if (temporary) {
-        await Promise.race([close(stream), failed]);
-        renameSync(temporary, output!);
-      }
+      file?.commit();
       if (options.rosterOut) writeFileSync(options.rosterOut as string, rosterCsv(next.value));
     } catch (error) {
-      if (temporary) rmSync(temporary, { force: true });
+      file?.abort();
       const e = error as NodeJS.ErrnoException;
       if (e.code) throw new UsageError(`cannot write ${output ?? options.rosterOut}: ${e.code === 'ENOENT' ? 'no such folder' : e.message}`);
       throw error;
@@ -95,15 +87,14 @@ async function writeShape(settings: Parameters<typeof generate>[0], shape: Shape
   }
   const bytes = await renderShape(csv, shape);
   if (output === undefined && shape === 'xlsx' && process.stdout.isTTY) throw new UsageError('--shape xlsx writes a binary workbook: give -o FILE.xlsx');
-  const temporary = output ? join(dirname(output), `.${basename(output)}.${process.pid}.tmp`) : undefined;
   try {
-    if (temporary) {
-      writeFileSync(temporary, bytes);
-      renameSync(temporary, output!);
+    if (output) {
+      const file = new AtomicFile(output);
+      file.write(bytes);
+      file.commit();
     } else await write(process.stdout, bytes as unknown as string);
     if (rosterOut) writeFileSync(rosterOut, rosterCsv(next.value));
   } catch (error) {
-    if (temporary) rmSync(temporary, { force: true });
     const e = error as NodeJS.ErrnoException;
     if (e.code) throw new UsageError(`cannot write ${output ?? rosterOut}: ${e.code === 'ENOENT' ? 'no such folder' : e.message}`);
     throw error;

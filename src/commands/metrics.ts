@@ -69,7 +69,7 @@ export const SECTIONS: Record<SectionName, SectionDefinition> = {
 
 /** A number option of minutes, at most `max`. */
 function boundedOption(raw: RawOptions, key: string, flag: string, max: number): number | undefined {
-  const value = numberOption(raw, key, flag);
+  const value = numberOption(raw, key, flag, { max: Number.MAX_VALUE });
   if (value !== undefined && value > max) throw new UsageError(`${flag}: "${value}" is more than ${max} minutes (a day)`);
   return value;
 }
@@ -109,7 +109,7 @@ export interface PrivacySettings {
 export function privacySettings(raw: RawOptions): PrivacySettings {
   const key = optionString(raw, 'pseudonymize');
   if (key !== undefined && key.length < 8) throw new UsageError('--pseudonymize: use a key of at least 8 characters (a short key is easy to guess)');
-  return { pseudonymize: key, minCell: numberOption(raw, 'minCell', '--min-cell', { min: 1, integer: true }) };
+  return { pseudonymize: key, minCell: numberOption(raw, 'minCell', '--min-cell', { min: 1, integer: true, max: 1_000_000 }) };
 }
 
 /** Threads, attribution and the work clock over the analysed messages. */

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { shellQuote } from '../input/mapping.js';
 import { CATEGORY_SYNONYMS, ROLE_SYNONYMS, UNKNOWN } from '../input/vocabulary.js';
 import { SENDER_CLINICIAN, SENDER_PATIENT, type MessageStore } from '../model/store.js';
+import { safeLabel } from '../model/labels.js';
 import { buildThreads } from '../model/threads.js';
 import { formatDay } from '../model/zone.js';
 import { addOptions } from '../options.js';
@@ -33,7 +34,7 @@ export function validateCommand(): Command {
     const { raw, settings, format } = await prepare(self, files);
     const analysis = await analyse(settings, { warnSkipped: false });
     const key = privacySettings(raw).pseudonymize;
-    await emit(qualityReport(analysis, key ? (id) => pseudonym(id, key) : (id) => id), format, raw);
+    await emit(qualityReport(analysis, key ? (id) => pseudonym(id, key) : safeLabel), format, raw);
   });
   return command;
 }

@@ -30,7 +30,7 @@ export function parseEncoding(text: string): Encoding | undefined {
     'utf-16be': 'utf-16be',
     utf16be: 'utf-16be',
   };
-  return aliases[key];
+  return Object.hasOwn(aliases, key) ? aliases[key] : undefined;
 }
 
 /** Length of the prefix of `b` (from `from`) that does not end inside a UTF-8 sequence. */

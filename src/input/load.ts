@@ -1,6 +1,7 @@
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import { ByteDictionary } from '../model/dictionary.js';
+import { safeLabel } from '../model/labels.js';
 import { Column, Interner, SENDER_CLINICIAN, SENDER_PATIENT, type MessageStore } from '../model/store.js';
 import { MS_PER_DAY, MS_PER_MINUTE, type Zone } from '../model/zone.js';
 import type { CsvRecord } from './csv.js';
@@ -137,7 +138,7 @@ class NormalizedField {
         );
       }
       const text = this.raw.value(id);
-      const value = this.vocabulary ? this.vocabulary.normalize(text).value : text.trim() === '' ? UNKNOWN : text.trim();
+      const value = this.vocabulary ? this.vocabulary.normalize(text).value : text.trim() === '' ? UNKNOWN : safeLabel(text.trim());
       code = value === UNKNOWN ? -1 : this.values.id(value);
       this.codes[id] = code;
       this.rows[id] = 0;
@@ -249,10 +250,13 @@ export async function loadMessages(options: LoadOptions): Promise<Loaded> {
     if (source.path === null) return; // standard input: size unknown
     const size = textSize(source.path);
     if (size === undefined) return;
+    // Rows, not line breaks: a file of blank lines must not reserve billions of rows (issue 13).
     let lines = 0;
-    for (let i = 0; i < first.length; i++) if (first[i] === 10) lines++;
+    for (let i = 1; i < first.length; i++) if (first[i - 1] === 10 && first[i] !== 10 && first[i] !== 13) lines++;
     if (lines < 2 || size < 1 << 22) return;
-    const rows = utc.length + Math.ceil((size / first.length) * lines * 1.03);
+    // At most one row per 24 bytes (a message row is longer), and never past 2^27 rows at once.
+    const rows = utc.length + Math.min(Math.ceil((size / first.length) * lines * 1.03), Math.ceil(size / 24), 1 << 27);
+    checkMemoryFor(rows, source.name, size);
     for (const column of columnsOfStore) column.reserve(rows);
     rowOfKey.reserve(rows);
     messageIds.reserve(rows, 12);
@@ -519,6 +523,32 @@ export async function loadMessages(options: LoadOptions): Promise<Loaded> {
   return { store, report };
 }
 
+/** Memory one message takes through the whole run: columns, id tables, threads, metric arrays (measured: ~110 bytes). */
+const BYTES_PER_MESSAGE = 160;
+
+/**
+ * Refuses, before allocating, an input that cannot fit under the process's
+ * address-space limit (`ulimit -v`): past it V8 aborts instead of throwing
+ * (SPEC 3.1: exit 2 with advice, never an abort). Linux only; elsewhere, or
+ * without a limit, nothing is checked.
+ */
+function checkMemoryFor(rows: number, name: string, size: number): void {
+  let limit = Infinity, used = 0;
+  try {
+    const limits = /Max address space\s+(\d+)/.exec(readFileSync('/proc/self/limits', 'utf8'));
+    if (limits) limit = Number(limits[1]);
+    const status = /VmSize:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (status) used = Number(status[1]) * 1024;
+  } catch {
+    return;
+  }
+  // Room for V8 to grow its own heap besides the columns.
+  const needed = used + rows * BYTES_PER_MESSAGE + 512 * 1024 * 1024;
+  if (needed > limit) {
+    throw new RangeError(`out of memory: ${name} (${(size / 1e9).toFixed(2)} GB, about ${rows.toLocaleString('en-US')} rows) needs about ${(needed / 1e9).toFixed(1)} GB of address space; the limit is ${(limit / 1e9).toFixed(1)} GB`);
+  }
+}
+
 /**
  * The size of a file's text: its size, or for gzip the uncompressed size in
  * its trailer (ISIZE, modulo 4 GiB, of the last member: an underestimate
@@ -526,7 +556,10 @@ export async function loadMessages(options: LoadOptions): Promise<Loaded> {
  */
 function textSize(path: string): number | undefined {
   try {
-    const size = statSync(path).size;
+    // Only a regular file: opening a FIFO again would wait for a second writer (issue 13).
+    const info = statSync(path);
+    if (!info.isFile()) return undefined;
+    const size = info.size;
     const fd = openSync(path, 'r');
     try {
       const head = new Uint8Array(2);

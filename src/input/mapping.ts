@@ -1,4 +1,5 @@
 import { InputError, UsageError } from '../errors.js';
+import { safeLabel } from '../model/labels.js';
 import { Zone } from '../model/zone.js';
 import { parseTimestamp } from './timestamp.js';
 import type { Synonyms } from './vocabulary.js';
@@ -80,9 +81,9 @@ const ALIASES: Partial<Record<Field, readonly string[]>> = {
 };
 
 export function getPreset(name: string): Preset {
-  const preset = PRESETS[name];
+  const preset = Object.hasOwn(PRESETS, name) ? PRESETS[name] : undefined;
   if (!preset) {
-    throw new UsageError(`--preset: unknown preset "${name}" (choose ${Object.keys(PRESETS).join(', ')})`);
+    throw new UsageError(`--preset: unknown preset ${JSON.stringify(name.slice(0, 40))} (choose ${Object.keys(PRESETS).join(', ')})`);
   }
   return preset;
 }
@@ -155,8 +156,7 @@ export function shellQuote(word: string): string {
 /** A header cut for display: at most 40 characters, control characters escaped. */
 function shownHeader(header: string): string {
   const h = header.trim();
-  const cut = h.length > 40 ? `${h.slice(0, 40)}…` : h;
-  return JSON.stringify(cut);
+  return `"${safeLabel(h.length > 40 ? `${h.slice(0, 40)}…` : h)}"`;
 }
 
 const UTC = new Zone('UTC');

@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { InputError } from '../errors.js';
+import { safeLabel } from '../model/labels.js';
 import { readProblem, readSmallFile } from './limits.js';
 import { delimiterForName } from './source.js';
 import type { Vocabularies } from './vocabulary.js';
@@ -64,7 +65,7 @@ export function readRoster(file: string, vocabularies: Vocabularies): Roster {
     const role = value(row, at.role);
     if (role !== '') entry.role = vocabularies.role.normalize(role).value;
     const department = value(row, at.department);
-    if (department !== '') entry.department = department;
+    if (department !== '') entry.department = safeLabel(department);
     const careSetting = value(row, at.care_setting);
     if (careSetting !== '') entry.careSetting = vocabularies.careSetting.normalize(careSetting).value;
     const fte = value(row, at.fte);

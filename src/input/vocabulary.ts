@@ -5,6 +5,8 @@
  * becomes `unknown`. A config file may add synonyms.
  */
 
+import { safeLabel } from '../model/labels.js';
+
 export const UNKNOWN = 'unknown';
 
 export type Synonyms = Record<string, readonly string[]>;
@@ -134,7 +136,7 @@ export class Vocabulary {
       else {
         const key = vocabularyKey(trimmed);
         const canonical = this.lookup.get(key) ?? this.byKeyword(key);
-        result = canonical === undefined ? { value: trimmed, matched: false } : { value: canonical, matched: true };
+        result = canonical === undefined ? { value: safeLabel(trimmed), matched: false } : { value: canonical, matched: true };
       }
       this.cache.set(raw, result);
     }

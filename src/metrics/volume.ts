@@ -1,4 +1,5 @@
 import { groupEntities, type Dimension, type Groups } from '../model/groups.js';
+import { safeLabel } from '../model/labels.js';
 import { SENDER_CLINICIAN, SENDER_PATIENT } from '../model/store.js';
 import type { ColumnSpec, Row } from '../output/report.js';
 import { bucketBy, countsPerGroup, distinctPerGroup } from './buckets.js';
@@ -193,7 +194,7 @@ function countFurtherRecipients(context: MetricContext, groups: Groups, received
   if (store.extraRecipients.size === 0) return;
   const dims = groups.dims;
   const byLabels = new Map(groups.sorted.map((g) => [groups.labels[g]!.join('\u0000'), g]));
-  const show = context.clinicianLabel ?? ((id: string) => id);
+  const show = context.clinicianLabel ?? safeLabel;
   for (const [m, users] of store.extraRecipients) {
     if (store.senderType[m] !== SENDER_PATIENT) continue;
     const g = groups.of[m]!;

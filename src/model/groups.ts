@@ -2,6 +2,7 @@ import { UsageError } from '../errors.js';
 import { closest } from '../input/mapping.js';
 import { CATEGORY_SYNONYMS, ROLE_SYNONYMS, UNKNOWN } from '../input/vocabulary.js';
 import type { Clinicians } from './clinicians.js';
+import { safeLabel } from './labels.js';
 import type { MessageStore } from './store.js';
 import type { Threads } from './threads.js';
 import { dayNumberOf, formatDay, MS_PER_DAY, weekdayOf, WEEKDAY_NAMES } from './zone.js';
@@ -115,7 +116,7 @@ export function groupEntities(dims: Dimension[], kind: EntityKind, entities: Int
     if (include !== undefined) for (let p = 0; p < count; p++) if (include[p] === 0) of[p] = -1;
     return { dims, of, labels: [[]], clinician: new Int32Array([-1]), sorted: [0] };
   }
-  const showClinician = context.clinicianLabel ?? ((id: string) => id);
+  const showClinician = context.clinicianLabel ?? safeLabel;
   const dayLabels = new Map<string, Map<number, string>>();
   const dayLabel = (dimension: Dimension, day: number): string => {
     let cache = dayLabels.get(dimension);

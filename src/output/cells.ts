@@ -2,11 +2,12 @@ import type { Cell, ColumnKind, ColumnSpec, Row, Section } from './report.js';
 
 /**
  * Cells a spreadsheet would run as a formula start with = + - @ tab or CR
- * (SPEC 4). Text cells starting so get a leading apostrophe; numbers are
- * typed numbers and stay intact.
+ * (SPEC 4), or their full-width forms. Text cells starting so get a leading
+ * apostrophe; numbers are typed numbers and stay intact.
  */
 export function neutralizeFormula(text: string): string {
-  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  // Full-width ＝ ＋ － ＠ too: spreadsheets with East Asian input turn them into formula starts.
+  return /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/.test(text) ? `'${text}` : text;
 }
 
 /** A number for CSV/JSON: unrounded but for float noise (10 decimals). */

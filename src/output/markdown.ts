@@ -1,8 +1,14 @@
 import { cellText, neutralizeFormula, unitOf } from './cells.js';
 import type { Report } from './report.js';
 
+/** A cell for Markdown: `|` escaped, and `<` and `&` as entities so that no HTML from the input renders (SPEC 3.1). */
 function escapeCell(text: string): string {
-  return neutralizeFormula(text).replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n|\r/g, ' ');
+  return neutralizeFormula(text)
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/\r?\n|\r/g, ' ');
 }
 
 /** The same tables as the table format, as GitHub-flavoured Markdown. */
