@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { renderShape, SHAPE_HELP, SHAPES, type Shape } from '../generate/shapes.js';
+import { SHAPE_HELP, SHAPES, type Shape } from '../generate/shape-names.js';
 import { generate, rosterCsv } from '../generate/synthetic.js';
 import { parseDate } from '../model/calendar.js';
 import { addOptions, mergedOptions, numberOption } from '../options.js';
@@ -85,6 +85,7 @@ async function writeShape(settings: Parameters<typeof generate>[0], shape: Shape
     csv += next.value;
     next = batches.next();
   }
+  const { renderShape } = await import('../generate/shapes.js');
   const bytes = await renderShape(csv, shape);
   if (output === undefined && shape === 'xlsx' && process.stdout.isTTY) throw new UsageError('--shape xlsx writes a binary workbook: give -o FILE.xlsx');
   try {

@@ -1,6 +1,14 @@
 import { isAscii, isUtf8 } from 'node:buffer';
-import iconv from 'iconv-lite';
+import { createRequire } from 'node:module';
 import { InputError } from '../errors.js';
+
+type Decoder = { write(b: Buffer): string; end(): string | undefined };
+/** iconv-lite, loaded on first need: UTF-8 input, the common case, never pays for its tables at start-up. */
+let iconvModule: { getDecoder(encoding: string): Decoder } | undefined;
+function iconv(): { getDecoder(encoding: string): Decoder } {
+  iconvModule ??= createRequire(import.meta.url)('iconv-lite') as { getDecoder(encoding: string): Decoder };
+  return iconvModule;
+}
 
 /**
  * Text encodings of SPEC 1.1. iconv-lite does the decoding: Node 20's
@@ -83,7 +91,7 @@ export function firstInvalidUtf8(b: Uint8Array): number {
 export class TextDecoding {
   encoding: Encoding = 'utf-8';
   warning: string | undefined;
-  private decoder: { write(b: Buffer): string; end(): string | undefined } | null = null;
+  private decoder: Decoder | null = null;
   private readonly forced: boolean;
   private carry: Uint8Array = new Uint8Array(0);
   private offset = 0;
@@ -103,7 +111,7 @@ export class TextDecoding {
       if (first[0] === 0xff && first[1] === 0xfe) this.encoding = 'utf-16le';
       else if (first[0] === 0xfe && first[1] === 0xff) this.encoding = 'utf-16be';
     }
-    if (this.encoding !== 'utf-8') this.decoder = iconv.getDecoder(this.encoding);
+    if (this.encoding !== 'utf-8') this.decoder = iconv().getDecoder(this.encoding);
   }
 
   push(chunk: Buffer): Uint8Array {
@@ -150,7 +158,7 @@ export class TextDecoding {
   private switchToWindows1252(data: Buffer): Uint8Array {
     this.encoding = 'windows-1252';
     this.warning = `${this.name}: not valid UTF-8; read as Windows-1252 (what Excel on Windows saves). If letters look wrong, give --encoding`;
-    const decoder = iconv.getDecoder('windows-1252');
+    const decoder = iconv().getDecoder('windows-1252');
     this.decoder = decoder;
     return Buffer.from(decoder.write(data), 'utf8');
   }
