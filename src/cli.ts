@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { afterHoursCommand } from './commands/after-hours.js';
 import { checkCommand } from './commands/check.js';
+import { columnsCommand } from './commands/columns.js';
 import { generateCommand } from './commands/generate.js';
 import { latencyCommand } from './commands/latency.js';
 import { reportCommand } from './commands/report.js';
@@ -31,11 +32,12 @@ Exit codes: 0 success, 1 usage or configuration error, 2 input that cannot be
 analysed, 3 a threshold check failed.
 
 Examples:
-  msgwork report samples/messages.csv
-  msgwork latency --by role --format csv samples/messages.csv > latency.csv
-  msgwork validate --preset epic-clarity --roster roster.csv MYC_MESG.csv.gz`,
+  npx msgwork report samples/messages.csv
+  npx msgwork latency --by role --format csv samples/messages.csv > latency.csv
+  npx msgwork report -o results/ samples/messages.csv   # one CSV per section + manifest.json
+  npx msgwork columns latency`,
     );
-  for (const command of [reportCommand(), volumeCommand(), afterHoursCommand(), latencyCommand(), roundsCommand(), validateCommand(), checkCommand(), generateCommand()]) {
+  for (const command of [reportCommand(), volumeCommand(), afterHoursCommand(), latencyCommand(), roundsCommand(), validateCommand(), checkCommand(), generateCommand(), columnsCommand()]) {
     command.exitOverride();
     command.showHelpAfterError('(run with --help for usage)');
     command.configureOutput({ outputError: (text, write) => write(`msgwork ${command.name()}: ${text.replace(/^error: /, '')}`) });

@@ -24,9 +24,11 @@ interface OptionDef {
   kind: Kind;
   default?: string | boolean;
   choices?: readonly string[];
+  /** The sections whose figures the option changes (absent: every command of its group). */
+  sections?: readonly string[];
 }
 
-export const FORMATS = ['table', 'csv', 'json', 'markdown', 'html'] as const;
+export const FORMATS = ['table', 'csv', 'json', 'markdown', 'html', 'parquet'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export const OPTIONS: readonly OptionDef[] = [
@@ -51,14 +53,14 @@ export const OPTIONS: readonly OptionDef[] = [
   { flags: '--period <period>', description: 'YYYY-MM, YYYY-Www, last-month, last-week or last-N-days (sets --since/--until)', group: 'window', kind: 'string' },
   { flags: '--as-of <datetime>', description: 'end of follow-up: messages sent later are left out, as if the export had been taken then (default: the latest message); a date means the end of that day', group: 'window', kind: 'string' },
   { flags: '--by <dims>', description: 'group by role, category, department, care_setting, clinician, month, year, quarter, week, weekday, hour (comma-separated to cross)', group: 'metrics', kind: 'list' },
-  { flags: '--evening <HH:MM-HH:MM>', description: 'evening band', group: 'metrics', kind: 'string', default: '17:00-19:00' },
-  { flags: '--session-gap <minutes>', description: 'after-hours messages further apart start a new session', group: 'metrics', kind: 'number', default: '15' },
-  { flags: '--minutes-per-message <minutes>', description: 'minutes added to each after-hours session', group: 'metrics', kind: 'number', default: '2' },
-  { flags: '--latency-index <first|each>', description: 'index messages: first of each patient run, or each patient message', group: 'metrics', kind: 'string', default: 'first', choices: ['first', 'each'] },
+  { flags: '--evening <HH:MM-HH:MM>', description: 'evening band', group: 'metrics', kind: 'string', default: '17:00-19:00', sections: ['after-hours'] },
+  { flags: '--session-gap <minutes>', description: 'after-hours messages further apart start a new session', group: 'metrics', kind: 'number', default: '15', sections: ['after-hours'] },
+  { flags: '--minutes-per-message <minutes>', description: 'minutes added to each after-hours session', group: 'metrics', kind: 'number', default: '2', sections: ['after-hours'] },
+  { flags: '--latency-index <first|each>', description: 'index messages: first of each patient run, or each patient message', group: 'metrics', kind: 'string', default: 'first', choices: ['first', 'each'], sections: ['latency'] },
   { flags: '--ci <level>', description: 'add <column>_lo and <column>_hi after every pct_* (Wilson) and km_* (log-log Greenwood) column, e.g. 95', group: 'metrics', kind: 'number' },
-  { flags: '--within <bounds>', description: 'calendar bounds for pct_within_<bound> columns, e.g. 4h,24h,72h or 2d', group: 'metrics', kind: 'list', default: '24h,72h' },
-  { flags: '--format <format>', description: 'table, csv, json, markdown or html (default: table on a terminal, csv otherwise)', group: 'output', kind: 'string', choices: FORMATS },
-  { flags: '-o, --output <file>', description: 'write to this file (atomically) instead of standard output', group: 'output', kind: 'string' },
+  { flags: '--within <bounds>', description: 'calendar bounds for pct_within_<bound> columns, e.g. 4h,24h,72h or 2d', group: 'metrics', kind: 'list', default: '24h,72h', sections: ['latency'] },
+  { flags: '--format <format>', description: 'table, csv, json, markdown, html or parquet (default: table on a terminal, csv otherwise; with -o, from its extension)', group: 'output', kind: 'string', choices: FORMATS },
+  { flags: '-o, --output <file|dir/>', description: 'write to this file (atomically) instead of standard output; a folder (ending in /) gets one file per section and manifest.json, all or nothing', group: 'output', kind: 'string' },
   { flags: '--quiet', description: 'print only results and errors', group: 'output', kind: 'boolean' },
   { flags: '--pseudonymize <key>', description: 'replace clinician ids in outputs with a keyed hash', group: 'pseudonym', kind: 'string' },
   { flags: '--min-cell <n>', description: 'suppress counts below n and figures derived from them', group: 'privacy', kind: 'number' },
@@ -76,15 +78,38 @@ function attributeName(flags: string): string {
   return long.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
+function longFlag(flags: string): string {
+  return `--${longName(flags)}`;
+}
+
 function longName(flags: string): string {
   return /--([a-z-]+)/.exec(flags)![1]!;
 }
 
-/** Adds the options of the given groups (and --config, which every command takes) to a command. */
-export function addOptions(command: Command, groups: readonly OptionGroup[]): Command {
+/** The heading each group of options has in a command's --help (SPEC 3). */
+const HELP_GROUPS: Record<OptionGroup, string> = {
+  config: 'Input:',
+  input: 'Input:',
+  window: 'Time:',
+  metrics: 'Grouping and definitions:',
+  output: 'Output:',
+  pseudonym: 'Privacy:',
+  privacy: 'Privacy:',
+  check: 'Rules:',
+  generate: 'Synthetic export:',
+};
+
+/** Time options that are about reading timestamps, shown under Time rather than Input. */
+const TIME_OPTIONS = new Set(['--timezone', '--input-timezone', '--time-format']);
+
+/** Adds the options of the given groups (and --config, which every command takes) to a command, grouped in its help. */
+export function addOptions(command: Command, groups: readonly OptionGroup[], sections?: readonly string[]): Command {
   for (const def of OPTIONS) {
     if (def.group !== 'config' && !groups.includes(def.group)) continue;
+    // Options of one section's definitions only on the commands that compute it.
+    if (sections !== undefined && def.sections !== undefined && !def.sections.some((s) => sections.includes(s))) continue;
     const option = new Option(def.flags, def.description);
+    option.helpGroup(TIME_OPTIONS.has(longFlag(def.flags)) ? 'Time:' : HELP_GROUPS[def.group]);
     if (def.default !== undefined) option.default(def.default);
     if (def.choices) option.choices(def.choices as string[]);
     if (def.flags.startsWith('--rule')) option.argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
@@ -356,7 +381,7 @@ export function outputFormat(raw: RawOptions, isTerminal: boolean): Format {
   const output = str(raw, 'output');
   if (output !== undefined) {
     const ext = /\.([a-z]+)$/i.exec(output)?.[1]?.toLowerCase();
-    const byExtension: Record<string, Format> = { csv: 'csv', json: 'json', md: 'markdown', markdown: 'markdown', html: 'html', htm: 'html', txt: 'table' };
+    const byExtension: Record<string, Format> = { csv: 'csv', json: 'json', md: 'markdown', markdown: 'markdown', html: 'html', htm: 'html', txt: 'table', parquet: 'parquet' };
     return (ext && Object.hasOwn(byExtension, ext) ? byExtension[ext] : undefined) ?? 'csv';
   }
   return isTerminal ? 'table' : 'csv';

@@ -194,7 +194,7 @@ describe('formula neutralisation', () => {
     const evil = HAND_MADE.replace(/,Clinic\n/g, ',"=HYPERLINK(""http://x"",""y"")"\n').replace(/,Clinic$/, '');
     write(dir, 'messages.csv', evil);
     const csv = run(['volume', '--timezone', 'UTC', '--by', 'department', '--format', 'csv', 'messages.csv'], dir).stdout;
-    expect(csv.split('\n')[1]).toBe(`"'=HYPERLINK(""http://x"",""y"")",3,10,100,3.3333333333,3,8,4,7`);
+    expect(csv.split('\n')[1]).toBe(`"'=HYPERLINK(""http://x"",""y"")",3,10,100.0,3.3333333333,3.0,8,4,7`);
     const md = run(['volume', '--timezone', 'UTC', '--by', 'department', '--format', 'markdown', 'messages.csv'], dir).stdout;
     expect(md).toMatch(/\| '=HYPERLINK\("http:\/\/x","y"\) \| 3 \| 10 \|/);
     for (const lead of ['+1', '-1', '@SUM(A1)']) {

@@ -15,12 +15,38 @@ metric column of that section (as in the CSV) and OP one of < <= > >= == !=.
 With --by, every group must pass. Prints one line per rule and group with the
 value and PASS or FAIL; a blank value (no data in the group, e.g. no answered
 message) prints n/a and does not fail. Exits 3 when any rule fails, 1 for a
-malformed rule or an unknown section or column. Rules may also come from the
-config file ("rules": [...]).
+malformed rule or an unknown section or column. --quiet prints only the
+failing lines. With --min-cell, rules are judged on the true values and the
+values the same output would hide print as "suppressed". Rules may also come
+from the config file ("rules": [...]).
+
+Sections and their columns (with the default --within; \`msgwork columns\`
+defines each):
+${columnList()}
 
 Examples:
-  msgwork check --rule 'latency.pct_within_72h >= 90' --rule 'after-hours.pct_after_hours <= 10' export.csv
-  msgwork check --by role --rule 'latency.median_hours <= 24' --config monthly.json export.csv`;
+  npx msgwork check --rule 'latency.pct_within_72h >= 90' --rule 'after-hours.pct_after_hours <= 20' samples/messages.csv
+  npx msgwork check --by role --rule 'latency.median_hours <= 24' --config samples/config.json samples/messages.csv
+  npx msgwork check --quiet --config samples/config.json --period 2024-02 samples/messages.csv`;
+
+/** Every section's metric columns, wrapped for the help text. */
+function columnList(): string {
+  const settings = metricSettings({});
+  return SECTION_NAMES.map((name) => {
+    const words = SECTIONS[name].columns(settings, []).map((c) => c.name);
+    const lines: string[] = [];
+    let line = `  ${name}:`;
+    for (const word of words) {
+      if (line.length + word.length + 1 > 78) {
+        lines.push(line);
+        line = '   ';
+      }
+      line += ` ${word}`;
+    }
+    lines.push(line);
+    return lines.join('\n');
+  }).join('\n');
+}
 
 export const OPERATORS = ['<=', '>=', '==', '!=', '<', '>'] as const;
 type Operator = (typeof OPERATORS)[number];

@@ -1,7 +1,8 @@
 import { statSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
 import type { Command } from 'commander';
-import { InputError, runState } from '../errors.js';
+import { InputError, runState, UsageError } from '../errors.js';
+import { isDirectoryTarget, writeDirectory } from '../output/directory.js';
 import { loadMessages, type LoadReport } from '../input/load.js';
 import { readRoster, type Roster } from '../input/roster.js';
 import { isWorkDay, loadHolidays, type WorkWindow } from '../model/calendar.js';
@@ -187,7 +188,10 @@ export async function emit(report: Report | null, format: Format, raw: RawOption
     width: Math.max(60, (process.stdout.isTTY ? process.stdout.columns : Number(process.env.COLUMNS)) || 80),
     color: process.stdout.isTTY === true && !process.env.NO_COLOR && optionString(raw, 'output') === undefined,
   };
-  await writeOutput(report ? await render(report, format, terminal) : (text ?? ''), optionString(raw, 'output'));
+  const output = optionString(raw, 'output');
+  if (report && isDirectoryTarget(output)) return writeDirectory(report, format, output, terminal);
+  if (format === 'parquet' && output === undefined && process.stdout.isTTY) throw new UsageError('--format parquet is binary: give -o FILE.parquet (or -o DIR/ for report)');
+  await writeOutput(report ? await render(report, format, terminal) : (text ?? ''), output);
 }
 
 /** `YYYY-MM-DD HH:MM` local time of an instant. */

@@ -8,8 +8,8 @@ the same thread: median, p90, mean, the share answered within 24 h and 72 h
 same in business time (time inside the work window).
 
 Examples:
-  msgwork latency --by role samples/messages.csv
-  msgwork latency --by category --within 4h,24h,72h --format csv samples/messages.csv`;
+  npx msgwork latency --by role samples/messages.csv
+  npx msgwork latency --by category --within 4h,24h,72h --format csv samples/messages.csv`;
 
 export function latencyCommand(): Command {
   return metricCommand('latency', 'how fast patients get an answer', HELP, ['latency']);

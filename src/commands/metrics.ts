@@ -298,7 +298,7 @@ export function metricCommand(name: string, summary: string, help: string, secti
     .summary(summary)
     .argument('[files...]', 'message exports (CSV, TSV, .gz); - or none for standard input')
     .addHelpText('after', help);
-  addOptions(command, ['input', 'window', 'metrics', 'output', 'pseudonym', 'privacy']);
+  addOptions(command, ['input', 'window', 'metrics', 'output', 'pseudonym', 'privacy'], sections);
   command.action((files: string[], _options: unknown, self: Command) => runMetrics(self, files, sections));
   return command;
 }

@@ -8,9 +8,10 @@ states the inputs, time zone, window, work hours and the rows read, used and
 skipped.
 
 Examples:
-  msgwork report samples/messages.csv
-  msgwork report --config samples/config.json --format html -o report.html samples/messages.csv
-  msgwork report --by department,role --format csv samples/messages.csv > workload.csv`;
+  npx msgwork report samples/messages.csv
+  npx msgwork report --config samples/config.json --format html -o report.html samples/messages.csv
+  npx msgwork report --by department,role --format csv samples/messages.csv > workload.csv
+  npx msgwork report --format parquet -o results/ samples/messages.csv   # one Parquet file per section`;
 
 export function reportCommand(): Command {
   return metricCommand('report', 'every section, overall, by role and by category', HELP, SECTION_NAMES);

@@ -7,7 +7,7 @@ the share of threads with at most 4 rounds, the histogram 0…5+, and the
 median thread duration.
 
 Examples:
-  msgwork rounds --by category samples/messages.csv`;
+  npx msgwork rounds --by category samples/messages.csv`;
 
 export function roundsCommand(): Command {
   return metricCommand('rounds', 'back-and-forth rounds per thread', HELP, ['rounds']);

@@ -19,9 +19,10 @@ categories seen (raw values that matched no known name are listed so the
 mapping can be fixed), and clinicians without a role.
 
 Examples:
-  msgwork validate samples/messages.csv
-  msgwork validate --preset epic-clarity --roster roster.csv MYC_MESG.csv.gz
-  msgwork validate --strict export.csv   # exit 2 if any row is unusable`;
+  npx msgwork validate samples/messages.csv
+  npx msgwork generate --threads 300 --shape epic-ehi -o MYC_MESG.txt --roster-out roster.csv
+  npx msgwork validate --preset epic-clarity --roster roster.csv MYC_MESG.txt
+  npx msgwork validate --strict samples/messages.csv   # exit 2 if any row is unusable`;
 
 export function validateCommand(): Command {
   const command = new Command('validate')

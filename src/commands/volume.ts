@@ -8,8 +8,8 @@ per-clinician view: messages sent and received, threads, patients, active
 days, messages per active day and per FTE-week (with a roster fte).
 
 Examples:
-  msgwork volume --by role samples/messages.csv
-  msgwork volume --by clinician --roster samples/roster.csv samples/messages.csv`;
+  npx msgwork volume --by role samples/messages.csv
+  npx msgwork volume --by clinician --roster samples/roster.csv samples/messages.csv`;
 
 export function volumeCommand(): Command {
   return metricCommand('volume', 'messages per clinician, role, category…', HELP, ['volume']);
