@@ -9,8 +9,8 @@ import { roundsCommand } from './commands/rounds.js';
 import { validateCommand } from './commands/validate.js';
 import { volumeCommand } from './commands/volume.js';
 import { isOutOfMemory, MsgworkError, runState } from './errors.js';
+import { VERSION } from './version.js';
 
-const VERSION = '0.1.0';
 
 /** Exit code for a bug (not the user's mistake). */
 const EXIT_INTERNAL = 70;

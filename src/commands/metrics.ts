@@ -5,7 +5,7 @@ import { answeredCurve, latency, latencyColumns } from '../metrics/latency.js';
 import { ROUNDS_COLUMNS, rounds } from '../metrics/rounds.js';
 import { volume, volumeColumns } from '../metrics/volume.js';
 import { parseTimeRange } from '../model/calendar.js';
-import { parseBy, type Dimension } from '../model/groups.js';
+import { parseBy, periodDays, type Dimension } from '../model/groups.js';
 import { buildThreads } from '../model/threads.js';
 import { WorkClock } from '../model/worktime.js';
 import { formatDay } from '../model/zone.js';
@@ -16,7 +16,7 @@ import { protectGrid, suppressSections, type SuppressionSummary } from '../outpu
 import { UsageError } from '../errors.js';
 import { zForLevel } from '../metrics/survival.js';
 import type { ColumnSpec, Highlight, Report, Section } from '../output/report.js';
-import type { ChartData } from '../output/vega-charts.js';
+import type { ChartData, SpreadPoint, TrendPoint } from '../output/vega-charts.js';
 import { analyse, emit, headerLines, prepare, skippedSummary, type Analysis } from './context.js';
 
 /** The four sections of SPEC 2, by their command and CSV section names. */
@@ -225,7 +225,20 @@ const CHART_SECTIONS: [SectionName, Dimension[]][] = [
   ['rounds', ['category']],
   ['volume', ['role']],
   ['volume', ['category']],
+  ['latency', ['role']],
+  ['after-hours', ['role']],
+  ['volume', ['month']],
+  ['after-hours', ['month']],
+  ['latency', ['month']],
+  ['volume', ['clinician']],
+  ['after-hours', ['clinician']],
 ];
+
+/** Index messages a role needs to get its own curve in the latency chart: fewer make a jagged, misleading line. */
+const CURVE_MIN_INDEX_MESSAGES = 30;
+
+/** Huang et al., JMIR 2022 (doi 10.2196/17273): another health system's figures, shown beside ours, never as a target. */
+export const REFERENCE = { within24h: 72.2, within72h: 90.6, le4Rounds: 95.1, physicianEvening: 7.0, citation: 'Huang M, et al. JMIR 2022 (doi 10.2196/17273), Mayo Clinic, 5 million messages' };
 
 /** A section the report already holds (by its name), else computed now. */
 function sectionOf(context: MetricContext, built: readonly Section[], name: SectionName, dims: Dimension[]): Section {
@@ -235,15 +248,101 @@ function sectionOf(context: MetricContext, built: readonly Section[], name: Sect
 /** The data of the HTML charts (SPEC 3.3), small cells suppressed like the tables. */
 function chartData(context: MetricContext, built: readonly Section[]): ChartData {
   const rows = (name: SectionName, dims: Dimension[]) => sectionOf(context, built, name, dims).rows;
+  // Roles with enough index messages get a curve; unattributed messages have no clinician to wait on.
+  const curveRoles = new Set(
+    rows('latency', ['role'])
+      .filter((r) => r.role !== 'unattributed' && typeof r.index_messages === 'number' && r.index_messages >= Math.max(CURVE_MIN_INDEX_MESSAGES, context.minCell ?? 0))
+      .map((r) => String(r.role)),
+  );
+  const number = (v: unknown) => (typeof v === 'number' ? v : null);
+  const physician = rows('after-hours', ['role']).find((r) => r.role === 'physician');
+  const overall = (name: SectionName) => rows(name, [])[0]!;
+  const lastBound = context.settings.within.find((b) => b.label === '72h') ? '72h' : undefined;
   return {
     hourWeekday: context.minCell === undefined ? hourWeekdayCounts(context) : protectGrid(hourWeekdayCounts(context), context.minCell),
     workHours: context.window.hours,
     workDays: context.window.days,
-    latencyCurve: context.minCell === undefined ? answeredCurve(context, ['role'], 168) : [],
+    latencyCurve: context.minCell === undefined ? answeredCurve(context, ['role'], 168).filter((r) => curveRoles.has(String(r.role))) : [],
     roundsByCategory: rows('rounds', ['category']),
     volumeByRole: rows('volume', ['role']),
     volumeByCategory: rows('volume', ['category']),
+    trend: monthlyTrend(context, built),
+    spread: clinicianSpread(context, built),
+    reference: {
+      ours: {
+        within24h: number(overall('latency').pct_within_24h),
+        within72h: number(overall('latency').pct_within_72h),
+        km72h: lastBound ? number(overall('latency').km_pct_within_72h) : null,
+        le4Rounds: number(overall('rounds').pct_le_4_rounds),
+        physicianEvening: number(physician?.pct_evening),
+      },
+      theirs: REFERENCE,
+      comparable: context.settings.within.some((b) => b.label === '24h') && lastBound !== undefined && context.settings.evening.start === 17 * 60 && context.settings.evening.end === 19 * 60,
+    },
   };
+}
+
+/**
+ * The monthly trend of the HTML report (SPEC 3.3), when the window spans two
+ * months or more: messages per clinician-week, after-hours share, estimated
+ * after-hours minutes per clinician-week, median hours and the Kaplan–Meier
+ * share answered within 72 h; months partly inside the window are marked.
+ * From the (protected) by-month tables, so --min-cell holds here too.
+ */
+function monthlyTrend(context: MetricContext, built: readonly Section[]): TrendPoint[] {
+  const volume = sectionOf(context, built, 'volume', ['month']);
+  if (volume.rows.length < 2) return [];
+  const after = sectionOf(context, built, 'after-hours', ['month']).rows;
+  const latency = sectionOf(context, built, 'latency', ['month']).rows;
+  const partial = new Set((volume.partialPeriods ?? []).map((p) => p.period));
+  return volume.rows.map((v) => {
+    const month = String(v.month);
+    const a = after.find((r) => r.month === month), l = latency.find((r) => r.month === month);
+    const [from, to] = periodDays('month', month);
+    const weeks = (Math.min(to, context.until) - Math.max(from, context.since) + 1) / 7;
+    const sent = v.messages_sent, clinicians = v.clinicians;
+    return {
+      month,
+      partial: partial.has(month),
+      messages_per_clinician_week: typeof sent === 'number' && typeof clinicians === 'number' && clinicians > 0 ? sent / clinicians / weeks : null,
+      pct_after_hours: typeof a?.pct_after_hours === 'number' ? a.pct_after_hours : null,
+      est_after_hours_minutes_per_clinician_week: typeof a?.est_after_hours_minutes_per_clinician_week === 'number' ? a.est_after_hours_minutes_per_clinician_week : null,
+      median_hours: typeof l?.median_hours === 'number' ? l.median_hours : null,
+      km_pct_within_72h: typeof l?.km_pct_within_72h === 'number' ? l.km_pct_within_72h : null,
+    };
+  });
+}
+
+/** The monthly trend as a table for the terminal report (not a CSV section: a reading aid). */
+function trendSection(trend: TrendPoint[]): Section {
+  return {
+    name: 'trend.by_month',
+    title: 'Monthly trend',
+    definition: 'The headline figures month by month; (partial) marks a month only partly inside the window, whose rates use its days inside.',
+    columns: [
+      { name: 'month', kind: 'group' },
+      { name: 'messages_per_clinician_week', kind: 'number', label: 'messages per\nclinician-week' },
+      { name: 'pct_after_hours', kind: 'percent', label: 'after\nhours' },
+      { name: 'est_after_hours_minutes_per_clinician_week', kind: 'minutes', label: 'after-hours per\nclinician-week' },
+      { name: 'median_hours', kind: 'hours', label: 'median to\nreply' },
+      { name: 'km_pct_within_72h', kind: 'percent', label: 'answered ≤ 72 h\n(Kaplan–Meier)' },
+    ],
+    rows: trend.map((p) => ({ ...p, month: p.partial ? `${p.month} (partial)` : p.month, partial: null })),
+  };
+}
+
+/** Per clinician: messages and estimated after-hours minutes per week of the window (SPEC 3.3 "the spread"). */
+function clinicianSpread(context: MetricContext, built: readonly Section[]): SpreadPoint[] {
+  const volume = sectionOf(context, built, 'volume', ['clinician']).rows;
+  const after = sectionOf(context, built, 'after-hours', ['clinician']).rows;
+  const out: SpreadPoint[] = [];
+  for (const v of volume) {
+    if (v.clinician_id === 'unattributed' || typeof v.messages_sent !== 'number' || v.messages_sent === 0) continue;
+    const a = after.find((r) => r.clinician_id === v.clinician_id);
+    const minutes = a?.est_after_hours_minutes_per_clinician_week;
+    out.push({ clinician: String(v.clinician_id), role: String(v.role ?? 'unknown'), messages_per_week: v.messages_sent / context.weeks, after_hours_minutes_per_week: typeof minutes === 'number' ? minutes : null });
+  }
+  return out.sort((x, y) => y.messages_per_week - x.messages_per_week);
 }
 
 /** Headline figures for the top of the HTML page. */
@@ -253,7 +352,7 @@ function highlights(context: MetricContext, built: readonly Section[]): Highligh
   const volume = one('volume'), after = one('after-hours'), latency = one('latency'), rounds = one('rounds');
   return [
     { label: 'clinician messages sent', value: number(volume.messages_sent), note: `by ${number(volume.clinicians)} clinicians` },
-    { label: 'sent after hours', value: number(after.pct_after_hours, 1, '%'), note: `${number(after.est_after_hours_minutes_per_clinician_week, 0)} min per clinician-week (estimate)` },
+    { label: 'sent after hours', value: number(after.pct_after_hours, 1, '%'), note: `about ${number(after.est_after_hours_minutes_per_clinician_week, 0)} min per clinician-week from send times (see the note below)` },
     { label: 'median hours to a reply', value: number(latency.median_hours, 1), note: `${number(latency[`pct_within_${context.settings.within.at(-1)?.label}`], 1, '%')} answered within ${context.settings.within.at(-1)?.label ?? ''}` },
     { label: 'threads with at most 4 rounds', value: number(rounds.pct_le_4_rounds, 1, '%'), note: `${number(rounds.threads)} threads` },
   ];
@@ -275,13 +374,21 @@ export async function runMetrics(command: Command, files: string[], names: reado
   for (const name of names) {
     views.forEach((view, v) => computed.push(section(context, name, view, format === 'table' && name === 'after-hours' && v === 0)));
   }
-  if (format === 'html') {
-    // The charts read these tables too: compute them now, so they are protected with the rest.
-    for (const [name, view] of CHART_SECTIONS) if (!computed.some((s) => s.name === sectionName(name, view))) computed.push(section(context, name, view, false));
+  // The terminal report ends with a compact monthly trend, as the HTML page shows one: the first
+  // question at a department meeting is whether it is getting worse.
+  const withTrend = format === 'table' && names.length > 1 && dims.length === 0;
+  if (format === 'html' || withTrend) {
+    // The charts and the trend read these tables too: compute them now, so they are protected with the rest.
+    const wanted = format === 'html' ? CHART_SECTIONS : CHART_SECTIONS.filter(([, view]) => view[0] === 'month');
+    for (const [name, view] of wanted) if (!computed.some((s) => s.name === sectionName(name, view))) computed.push(section(context, name, view, false));
   }
   const { sections: all, suppression } = protect(computed, privacy.minCell);
   const shown = new Set(names.flatMap((name) => views.map((view) => sectionName(name, view))));
   const sections = all.filter((s) => shown.has(s.name));
+  if (withTrend) {
+    const trend = monthlyTrend(context, all);
+    if (trend.length >= 2) sections.push(trendSection(trend));
+  }
   const report: Report = {
     title: names.length > 1 ? 'msgwork report: clinician messaging workload' : `msgwork ${names[0]}`,
     settings: { ...settingsOf(analysis, metric, dims, privacy), ...(suppression ? { suppression: { min_cell: suppression.minCell, hidden_cells: suppression.hidden, small_counts: suppression.primary, complementary_counts: suppression.complementary, rule: `counts from 1 to ${suppression.minCell - 1}, figures derived from them or computed over fewer than ${suppression.minCell} items, and complementary cells so that no hidden count can be worked out from this output are blank` } } : {}) },

@@ -92,6 +92,11 @@ function wordsFor(name: string): Words | undefined {
   return undefined;
 }
 
+/** A column's definition in plain words, for people (the HTML report's definitions). */
+export function definitionOf(name: string): string | undefined {
+  return wordsFor(name)?.definition;
+}
+
 /** The dictionary entry of a column. */
 export function defineColumn(column: ColumnSpec): ColumnDefinition {
   const words = wordsFor(column.name);

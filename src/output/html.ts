@@ -1,5 +1,8 @@
+import { definitionOf } from '../metrics/dictionary.js';
+import { VERSION } from '../version.js';
 import { cellText, unitOf } from './cells.js';
 import type { Report, Section } from './report.js';
+import type { ChartData } from './vega-charts.js';
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -36,6 +39,12 @@ th.n, td.n { text-align: right; font-variant-numeric: tabular-nums; }
 tr.total td { font-weight: 600; border-top: 2px solid #8c959f; }
 pre { background: var(--soft); padding: .5rem .75rem; overflow-x: auto; }
 .note { color: var(--muted); font-size: .9rem; font-style: italic; }
+.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 1rem 2rem; margin-top: 1rem; }
+.card { border: 1px solid var(--line); border-radius: 8px; padding: .75rem 1rem; break-inside: avoid; }
+.card h3 { margin-bottom: .5rem; }
+dl.terms dt { font-weight: 600; margin-top: .4rem; }
+dl.terms dd { margin: 0 0 .2rem; }
+.caveat { border-left: 4px solid #E69F00; padding: .4rem .8rem; background: #fff8eb; margin: .5rem 0 1rem; }
 footer { color: var(--muted); font-size: .85rem; border-top: 1px solid var(--line); padding: 1rem 2rem; }
 @media print {
   body { font-size: 10.5pt; }
@@ -101,6 +110,7 @@ export async function renderHtml(report: Report): Promise<string> {
     }
     parts.push('</section>');
   }
+  if (report.charts) parts.push(...peopleCards(report.charts));
   parts.push('<nav class="contents" aria-label="contents">');
   if (charts.length) parts.push('<a href="#charts">Charts</a>');
   for (const s of report.sections) parts.push(`<a href="#${escapeHtml(s.name)}">${escapeHtml(s.title)}</a>`);
@@ -122,7 +132,61 @@ export async function renderHtml(report: Report): Promise<string> {
   }
   parts.push('</main><footer>');
   for (const line of report.footer ?? []) parts.push(`<p>${escapeHtml(line)}</p>`);
-  parts.push('<p>Made by msgwork from a message export. Patient identifiers and message text are never included.</p>');
+  parts.push(`<p>Made by msgwork ${VERSION} on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC from a message export. Patient identifiers and message text are never included.</p>`);
   parts.push('</footer></body></html>');
   return parts.join('\n') + '\n';
+}
+
+const percent = (v: number | null) => (v === null ? '—' : `${v.toFixed(1)} %`);
+
+/** The parts of the page for the people who act on it (SPEC 3.3): the after-hours caveat, the yardstick, who carries the load, the definitions. */
+function peopleCards(charts: ChartData): string[] {
+  const parts: string[] = [];
+  parts.push(
+    '<p class="caveat"><strong>About the after-hours minutes.</strong> They are estimated from when messages were <em>sent</em>: ' +
+      'sessions of after-hours messages, each lasting from its first to its last message plus a few minutes. Reading messages, ' +
+      'reviewing charts and placing orders leave no send time, so studies of EHR audit logs report "pajama time" in hours per ' +
+      'week where this counts minutes. Use it to compare groups and months with each other, not as the time clinicians worked.</p>',
+  );
+  parts.push('<section class="cards" aria-label="context">');
+  const { ours, theirs, comparable } = charts.reference;
+  const rows: [string, string, string][] = [
+    ['patient messages answered within 1 day', percent(ours.within24h), percent(theirs.within24h)],
+    ['answered within 3 days', percent(ours.within72h), percent(theirs.within72h)],
+    ['threads with at most 4 rounds', percent(ours.le4Rounds), percent(theirs.le4Rounds)],
+    ['physician messages sent 5–7 PM', percent(ours.physicianEvening), percent(theirs.physicianEvening)],
+  ];
+  parts.push('<div class="card" id="yardstick"><h3>Beside another health system</h3>');
+  parts.push('<table><thead><tr><th scope="col">figure</th><th scope="col" class="n">this report</th><th scope="col" class="n">Mayo Clinic, 2022</th></tr></thead><tbody>');
+  for (const [label, mine, published] of rows) parts.push(`<tr><td>${escapeHtml(label)}</td><td class="n">${escapeHtml(mine)}</td><td class="n">${escapeHtml(published)}</td></tr>`);
+  parts.push('</tbody></table>');
+  parts.push(
+    `<p class="muted">The right column is <strong>another health system's</strong> figures, published by Huang et al. (JMIR 2022, doi 10.2196/17273) from 5 million messages: ` +
+      `a point of reference with its own patients, staffing and definitions, not a target.${comparable ? '' : ' This run uses other bounds or another evening band than the paper, so the rows are not like for like.'}</p></div>`,
+  );
+  const top = charts.spread.slice(0, 10);
+  if (top.length > 0) {
+    parts.push('<div class="card" id="load"><h3>Ten clinicians with the most messages</h3>');
+    parts.push('<table><thead><tr><th scope="col">clinician</th><th scope="col">role</th><th scope="col" class="n">messages per week</th><th scope="col" class="n">est. after-hours min per week</th></tr></thead><tbody>');
+    for (const p of top) {
+      parts.push(`<tr><td>${escapeHtml(p.clinician)}</td><td>${escapeHtml(p.role)}</td><td class="n">${p.messages_per_week.toFixed(1)}</td><td class="n">${p.after_hours_minutes_per_week === null ? '—' : p.after_hours_minutes_per_week.toFixed(1)}</td></tr>`);
+    }
+    parts.push('</tbody></table><p class="muted">Per week of the report window. With --pseudonymize the ids are keyed pseudonyms.</p></div>');
+  }
+  const terms: [string, string][] = [
+    ['index message', 'index_messages'],
+    ['answered within 24 h', 'pct_within_24h'],
+    ['pending', 'pending'],
+    ['Kaplan–Meier share within 72 h', 'km_pct_within_72h'],
+    ['median hours to a reply', 'median_hours'],
+    ['business hours', 'median_business_hours'],
+    ['after hours', 'after_hours_messages'],
+    ['evening', 'evening_messages'],
+    ['estimated after-hours minutes', 'est_after_hours_minutes'],
+    ['rounds', 'mean_rounds'],
+  ];
+  parts.push('<div class="card" id="definitions"><h3>What the figures mean</h3><dl class="terms">');
+  for (const [term, column] of terms) parts.push(`<dt>${escapeHtml(term)}</dt><dd>${escapeHtml(definitionOf(column) ?? '')}</dd>`);
+  parts.push('</dl></div></section>');
+  return parts;
 }

@@ -15,6 +15,34 @@ export interface ChartData {
   /** The volume section by role and by category. */
   volumeByRole: Row[];
   volumeByCategory: Row[];
+  /** The monthly trend (empty when the window holds fewer than two months). */
+  trend: TrendPoint[];
+  /** One point per clinician, most messages first. */
+  spread: SpreadPoint[];
+  /** Our figures beside the published ones. */
+  reference: {
+    ours: { within24h: number | null; within72h: number | null; km72h: number | null; le4Rounds: number | null; physicianEvening: number | null };
+    theirs: { within24h: number; within72h: number; le4Rounds: number; physicianEvening: number; citation: string };
+    /** Whether the run's bounds and evening band are the ones the paper used. */
+    comparable: boolean;
+  };
+}
+
+export interface TrendPoint {
+  month: string;
+  partial: boolean;
+  messages_per_clinician_week: number | null;
+  pct_after_hours: number | null;
+  est_after_hours_minutes_per_clinician_week: number | null;
+  median_hours: number | null;
+  km_pct_within_72h: number | null;
+}
+
+export interface SpreadPoint {
+  clinician: string;
+  role: string;
+  messages_per_week: number;
+  after_hours_minutes_per_week: number | null;
 }
 
 export interface RenderedChart {
@@ -90,6 +118,14 @@ export async function renderCharts(data: ChartData): Promise<RenderedChart[]> {
         },
       },
       {
+        // Another health system's figures (Huang et al. 2022), as marks beside the curves, not targets.
+        data: { values: [{ hours: 24, pct: data.reference.theirs.within24h, label: `Mayo Clinic 2022: ${data.reference.theirs.within24h} %` }, { hours: 72, pct: data.reference.theirs.within72h, label: `${data.reference.theirs.within72h} %` }] },
+        layer: [
+          { mark: { type: 'point', shape: 'diamond', size: 90, filled: true, color: '#444' }, encoding: { x: { field: 'hours', type: 'quantitative' }, y: { field: 'pct', type: 'quantitative' } } },
+          { mark: { type: 'text', align: 'left', dx: 8, dy: 12, color: '#444', fontSize: 11 }, encoding: { x: { field: 'hours', type: 'quantitative' }, y: { field: 'pct', type: 'quantitative' }, text: { field: 'label' } } },
+        ],
+      },
+      {
         data: { values: [{ hours: 24, label: '24 h' }, { hours: 72, label: '72 h' }] },
         layer: [
           { mark: { type: 'rule', color: '#555', strokeDash: [2, 3] }, encoding: { x: { field: 'hours', type: 'quantitative' } } },
@@ -119,7 +155,10 @@ export async function renderCharts(data: ChartData): Promise<RenderedChart[]> {
   };
 
   const volumeValues = [
-    ...data.volumeByRole.map((r) => ({ view: 'by role', group: r.role, kind: 'clinician messages sent', messages: r.messages_sent })),
+    ...data.volumeByRole.flatMap((r) => [
+      { view: 'by role', group: r.role, kind: 'clinician messages sent', messages: r.messages_sent },
+      { view: 'by role', group: r.role, kind: 'patient messages', messages: r.patient_messages },
+    ]),
     ...data.volumeByCategory.flatMap((r) => [
       { view: 'by category', group: r.category, kind: 'clinician messages sent', messages: r.messages_sent },
       { view: 'by category', group: r.category, kind: 'patient messages', messages: r.patient_messages },
@@ -142,10 +181,70 @@ export async function renderCharts(data: ChartData): Promise<RenderedChart[]> {
     },
   };
 
+  const trendMeasures: [keyof TrendPoint, string][] = [
+    ['messages_per_clinician_week', 'messages / clinician-week'],
+    ['pct_after_hours', '% sent after hours'],
+    ['est_after_hours_minutes_per_clinician_week', 'after-hours min / clinician-week'],
+    ['median_hours', 'median hours to reply'],
+    ['km_pct_within_72h', '% answered ≤ 72 h (KM)'],
+  ];
+  const trendValues = data.trend.flatMap((p) =>
+    trendMeasures.filter(([key]) => p[key] !== null).map(([key, title]) => ({ month: p.month, measure: title, value: p[key], status: p.partial ? 'partial month' : 'whole month' })),
+  );
+  const trendChart: TopLevelSpec = {
+    config: CONFIG,
+    data: { values: trendValues },
+    facet: { field: 'measure', type: 'nominal', title: null, sort: trendMeasures.map(([, t]) => t), header: { labelFontSize: 13, labelLimit: 0 } },
+    columns: 3,
+    resolve: { scale: { y: 'independent' } },
+    spec: {
+      width: 230,
+      height: 130,
+      layer: [
+        { mark: { type: 'line', color: OKABE_ITO[0] }, encoding: { x: { field: 'month', type: 'ordinal', title: null, axis: { labelAngle: -40 } }, y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false } } } },
+        {
+          mark: { type: 'point', size: 60, color: OKABE_ITO[0] },
+          encoding: {
+            x: { field: 'month', type: 'ordinal' },
+            y: { field: 'value', type: 'quantitative' },
+            shape: { field: 'status', type: 'nominal', title: null, scale: { domain: ['whole month', 'partial month'], range: ['circle', 'triangle-up'] } },
+            fill: { field: 'status', type: 'nominal', title: null, scale: { domain: ['whole month', 'partial month'], range: [OKABE_ITO[0]!, 'white'] } },
+          },
+        },
+      ],
+    },
+  };
+  const spreadValues = data.spread.filter((p) => p.after_hours_minutes_per_week !== null);
+  const spreadRoles = [...new Set(spreadValues.map((p) => p.role))];
+  const spreadChart: TopLevelSpec = {
+    config: CONFIG,
+    width: 560,
+    height: 300,
+    data: { values: spreadValues },
+    mark: { type: 'point', filled: true, size: 55, opacity: 0.8 },
+    encoding: {
+      x: { field: 'messages_per_week', type: 'quantitative', title: 'messages sent per week' },
+      y: { field: 'after_hours_minutes_per_week', type: 'quantitative', title: 'est. after-hours minutes per week' },
+      color: { field: 'role', type: 'nominal', title: 'role', sort: spreadRoles, scale: { range: OKABE_ITO } },
+      shape: { field: 'role', type: 'nominal', title: 'role', sort: spreadRoles },
+    },
+  };
+
   return [
+    ...(data.trend.length >= 2
+      ? [{ id: 'chart-trend', title: 'Is it getting worse? The trend by month', caption: 'Each figure by calendar month of the window; a hollow triangle marks a month only partly inside the window (its rates use the days inside).', svg: await svgOf(trendChart) }]
+      : []),
     { id: 'chart-hours', title: 'When clinicians send messages', caption: 'Clinician messages by hour of day and weekday; outlined cells are the work window.', svg: await svgOf(heatmap) },
-    { id: 'chart-latency', title: 'How long patients wait', caption: 'Share of index messages answered within each number of hours, by role; unanswered messages keep the curve below 100 %.', svg: await svgOf(curve) },
+    {
+      id: 'chart-latency',
+      title: 'How long patients wait',
+      caption: `Share of index messages answered within each number of hours, by role (roles with at least 30 index messages; messages no clinician is attributed to are in the tables); unanswered messages keep a curve below 100 %. Diamonds: another health system's figures (${data.reference.theirs.citation}).`,
+      svg: await svgOf(curve),
+    },
     { id: 'chart-rounds', title: 'Back-and-forth by task', caption: 'Rounds per thread by task category (a round is a patient message answered by a clinician).', svg: await svgOf(roundsChart) },
-    { id: 'chart-volume', title: 'Volume', caption: 'Messages by clinician role and by task category.', svg: await svgOf(volumeChart) },
+    { id: 'chart-volume', title: 'Volume', caption: "Clinician messages sent and patient messages, by role (the sender's, or the clinician a patient message is attributed to) and by task category.", svg: await svgOf(volumeChart) },
+    ...(spreadValues.length > 0
+      ? [{ id: 'chart-spread', title: 'Who carries the load', caption: 'One point per clinician: messages sent and estimated after-hours minutes, per week of the window.', svg: await svgOf(spreadChart) }]
+      : []),
   ];
 }
