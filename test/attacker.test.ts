@@ -3,12 +3,11 @@ import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyse } from '../src/commands/context.js';
 import { metricContext, metricSettings, protect, section, SECTION_NAMES } from '../src/commands/metrics.js';
-import { generate, rosterCsv } from '../src/generate/synthetic.js';
 import type { MetricContext } from '../src/metrics/context.js';
 import { DIMENSIONS, type Dimension } from '../src/model/groups.js';
 import { inputSettings } from '../src/options.js';
 import type { Row, Section } from '../src/output/report.js';
-import { tempDir, write } from './support/fixtures.js';
+import { generatedExport, tempDir, write } from './support/fixtures.js';
 
 /**
  * A reader with a calculator (SPEC 4, issue 12). For every section and every
@@ -120,14 +119,8 @@ const datasets: Record<string, () => Promise<MetricContext>> = {
   },
   generated: async () => {
     const dir = tempDir();
-    const batches = generate({ threads: 900, seed: 31, start: '2024-05-01', days: 75 });
-    let csv = '';
-    let next = batches.next();
-    while (!next.done) {
-      csv += next.value;
-      next = batches.next();
-    }
-    const roster = write(dir, 'roster.csv', rosterCsv(next.value));
+    const { csv, roster: rosterText } = generatedExport({ threads: 900, seed: 31, start: '2024-05-01', days: 75 });
+    const roster = write(dir, 'roster.csv', rosterText);
     const file = write(dir, 'messages.csv', csv);
     const analysis = await analyse(inputSettings([file], { timezone: 'UTC', roster, quiet: true }));
     return metricContext(analysis, metricSettings({ ci: '95' }), { minCell: MIN_CELL });

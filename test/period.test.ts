@@ -1,8 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generate, rosterCsv } from '../src/generate/synthetic.js';
-import { tempDir, write } from './support/fixtures.js';
+import { generatedExport, tempDir, write } from './support/fixtures.js';
 
 /**
  * SPEC 2 "Scope": the window selects what is counted, it never cuts threads.
@@ -53,14 +52,8 @@ describe('--period equals the month of a whole-file --by month report (SPEC 2 "S
 
   it('on a generated export in New York (a DST change inside) with US federal holidays', () => {
     const dir = tempDir();
-    const batches = generate({ threads: 1200, seed: 21, start: '2024-01-15', days: 110 });
-    let csv = '';
-    let next = batches.next();
-    while (!next.done) {
-      csv += next.value;
-      next = batches.next();
-    }
-    write(dir, 'roster.csv', rosterCsv(next.value));
+    const { csv, roster } = generatedExport({ threads: 1200, seed: 21, start: '2024-01-15', days: 110 });
+    write(dir, 'roster.csv', roster);
     const file = write(dir, 'messages.csv', csv);
     compareMonths(['--timezone', 'America/New_York', '--holidays', 'us-federal', '--roster', join(dir, 'roster.csv'), file], ['2024-01', '2024-02', '2024-03', '2024-04', '2024-05']);
   });

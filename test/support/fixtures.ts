@@ -2,16 +2,16 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { generate, random, rosterCsv } from '../../src/generate/synthetic.js';
+import { generate, random, rosterCsv, type GenerateOptions } from '../../src/generate/synthetic.js';
 
 /** A fresh temporary folder for one test. */
 export function tempDir(prefix = 'msgwork-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-/** A small generated export (canonical columns) and its roster, as text. */
-export function smallExport(threads = 60, seed = 3): { csv: string; roster: string } {
-  const batches = generate({ threads, seed, start: '2024-03-01', days: 30 });
+/** A generated export (canonical columns) and its roster, as text. */
+export function generatedExport(options: GenerateOptions): { csv: string; roster: string } {
+  const batches = generate(options);
   let csv = '';
   let next = batches.next();
   while (!next.done) {
@@ -19,6 +19,11 @@ export function smallExport(threads = 60, seed = 3): { csv: string; roster: stri
     next = batches.next();
   }
   return { csv, roster: rosterCsv(next.value) };
+}
+
+/** A small generated export over March 2024. */
+export function smallExport(threads = 60, seed = 3): { csv: string; roster: string } {
+  return generatedExport({ threads, seed, start: '2024-03-01', days: 30 });
 }
 
 /** Header and rows of a CSV text (via csv-parse). */

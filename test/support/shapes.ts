@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalTwin, renderShape, type Shape } from '../../src/generate/shapes.js';
-import { generate, rosterCsv } from '../../src/generate/synthetic.js';
+import { generatedExport } from './fixtures.js';
 
 /** File name of a shape's fixture (the extension is part of what is tested: .tsv, .txt, .xlsx). */
 export const SHAPE_FILES: Record<Shape, string> = {
@@ -21,14 +21,8 @@ export const SHAPE_FILES: Record<Shape, string> = {
  * fixtures of SPEC 1.1's shapes. Never real data.
  */
 export async function writeShapeFixtures(dir: string, shapes: readonly Shape[], { threads = 1500, seed = 11, days = 75, start = '2024-02-20' } = {}): Promise<void> {
-  const batches = generate({ threads, seed, start, days });
-  let csv = '';
-  let next = batches.next();
-  while (!next.done) {
-    csv += next.value;
-    next = batches.next();
-  }
+  const { csv, roster } = generatedExport({ threads, seed, start, days });
   writeFileSync(join(dir, 'twin.csv'), canonicalTwin(csv));
-  writeFileSync(join(dir, 'roster.csv'), rosterCsv(next.value));
+  writeFileSync(join(dir, 'roster.csv'), roster);
   for (const shape of shapes) writeFileSync(join(dir, SHAPE_FILES[shape]), await renderShape(csv, shape));
 }
