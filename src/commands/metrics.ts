@@ -12,6 +12,7 @@ import { formatDay } from '../model/zone.js';
 import { addOptions, numberOption, optionString, type RawOptions } from '../options.js';
 import { hourChart } from '../output/chart.js';
 import { pseudonym } from '../output/privacy.js';
+import { startChartRenderer, type ChartRenderer } from '../output/charts.js';
 import { protectGrid, suppressSections, type SuppressionSummary } from '../output/suppression.js';
 import { UsageError } from '../errors.js';
 import { zForLevel } from '../metrics/survival.js';
@@ -211,6 +212,11 @@ function settingsOf(analysis: Analysis, settings: MetricSettings, dims: Dimensio
   };
 }
 
+/** The chart data, and the charts being drawn from it. */
+function withCharts(data: ChartData, renderer: ChartRenderer, figures: Highlight[]) {
+  return { charts: data, renderedCharts: renderer.render(data), highlights: figures };
+}
+
 /** A section's name for a grouping: `latency`, `latency.by_role`. */
 export function sectionName(name: SectionName, dims: Dimension[]): string {
   return dims.length ? `${name}.by_${dims.join('_')}` : name;
@@ -364,6 +370,8 @@ function highlights(context: MetricContext, built: readonly Section[]): Highligh
  */
 export async function runMetrics(command: Command, files: string[], names: readonly SectionName[]): Promise<void> {
   const { raw, settings, format } = await prepare(command, files);
+  // Vega loads in a second thread while this one reads the messages.
+  const charts = format === 'html' ? startChartRenderer() : undefined;
   const dims = parseBy(optionString(raw, 'by'));
   const metric = metricSettings(raw);
   const privacy = privacySettings(raw);
@@ -394,7 +402,7 @@ export async function runMetrics(command: Command, files: string[], names: reado
     settings: { ...settingsOf(analysis, metric, dims, privacy), ...(suppression ? { suppression: { min_cell: suppression.minCell, hidden_cells: suppression.hidden, small_counts: suppression.primary, complementary_counts: suppression.complementary, rule: `counts from 1 to ${suppression.minCell - 1}, figures derived from them or computed over fewer than ${suppression.minCell} items, and complementary cells so that no hidden count can be worked out from this output are blank` } } : {}) },
     header: [...headerLines(analysis), ...skippedSummary(analysis.report).slice(0, 1)],
     sections,
-    ...(format === 'html' ? { charts: chartData(context, all), highlights: highlights(context, all) } : {}),
+    ...(format === 'html' ? withCharts(chartData(context, all), charts!, highlights(context, all)) : {}),
   };
   await emit(report, format, raw);
 }

@@ -102,6 +102,27 @@ export function isoWeek(day: number): string {
   return `${year}-W${String(week).padStart(2, '0')}`;
 }
 
+const dayRanges = new WeakMap<MessageStore, { first: number; last: number }>();
+
+/** The range of a dimension's cache key (offset added to the key, slots). */
+function denseKeys(d: Dimension, store: MessageStore): { offset: number; size: number } {
+  if (CLINICIAN_DIMENSIONS.has(d)) return { offset: 1, size: store.users.length + 1 }; // -1: unattributed
+  if (d === 'category') return { offset: 1, size: store.categories.length + 1 }; // -1: unknown
+  if (d === 'hour') return { offset: 0, size: 24 };
+  let range = dayRanges.get(store);
+  if (range === undefined) {
+    let first = Infinity, last = -Infinity;
+    for (let i = 0; i < store.count; i++) {
+      const day = store.localDay[i]!;
+      if (day < first) first = day;
+      if (day > last) last = day;
+    }
+    range = { first, last };
+    dayRanges.set(store, range);
+  }
+  return { offset: -range.first, size: Math.max(1, range.last - range.first + 1) };
+}
+
 /**
  * Groups entities by the dimensions (SPEC 2 "Groups"). `entities` lists
  * message indices (kinds message and index) or thread indices (kind thread).
@@ -171,18 +192,20 @@ export function groupEntities(dims: Dimension[], kind: EntityKind, entities: Int
       }
       return c;
     };
-    const cache = new Map<number, number>();
+    // Labels depend only on a small dense key (user, category, day or hour): cache codes in a
+    // typed array indexed by it, not a Map (millions of look-ups per grouping).
+    const { offset, size } = denseKeys(d, store);
+    const cache = new Int32Array(size).fill(-1);
     const codeOf = (e: number): number => {
-      // Labels depend only on a small key (user, category, day or hour): cache by it.
       let k: number;
       if (CLINICIAN_DIMENSIONS.has(d)) k = clinicianOf(e);
       else if (d === 'category') k = kind === 'message' ? store.category[e]! : threads.threadCategory[kind === 'thread' ? e : store.thread[e]!]!;
       else if (d === 'hour') k = Math.floor(store.localMinute[messageOf(e)]! / 60);
       else k = store.localDay[messageOf(e)]!;
-      let c = cache.get(k);
-      if (c === undefined) {
+      let c = cache[k + offset]!;
+      if (c < 0) {
         c = intern(label(d, e));
-        cache.set(k, c);
+        cache[k + offset] = c;
       }
       return c;
     };
@@ -190,6 +213,9 @@ export function groupEntities(dims: Dimension[], kind: EntityKind, entities: Int
     for (let p = 0; p < count; p++) out[p] = include !== undefined && include[p] === 0 ? -1 : codeOf(entities[p]!);
     return { out, labels: labelsOf };
   });
+  // Mixed-radix keys: a dense table when the key space is small (the usual case), else a Map.
+  const space = codes.reduce((product, c) => product * Math.max(1, c.labels.length), 1);
+  const table = space <= 1 << 22 ? new Int32Array(space).fill(-1) : null;
   const keys = new Map<number, number>();
   const labels: string[][] = [];
   const groupClinician: number[] = [];
@@ -202,10 +228,11 @@ export function groupEntities(dims: Dimension[], kind: EntityKind, entities: Int
     }
     let key = 0;
     for (let d = 0; d < codes.length; d++) key = key * codes[d]!.labels.length + codes[d]!.out[p]!;
-    let g = keys.get(key);
-    if (g === undefined) {
+    let g: number | undefined = table !== null ? table[key]! : keys.get(key);
+    if (g === undefined || g < 0) {
       g = labels.length;
-      keys.set(key, g);
+      if (table !== null) table[key] = g;
+      else keys.set(key, g);
       labels.push(codes.map((c) => c.labels[c.out[p]!]!));
       groupClinician.push(clinicianDim >= 0 ? clinicianOf(entities[p]!) : -1);
     }

@@ -91,7 +91,7 @@ function tableHtml(section: Section): string {
  * cleanly and uses colour-blind-safe palettes.
  */
 export async function renderHtml(report: Report): Promise<string> {
-  const charts = report.charts ? await (await import('./vega-charts.js')).renderCharts(report.charts) : [];
+  const charts = report.renderedCharts ? await report.renderedCharts : report.charts ? await (await import('./vega-charts.js')).renderCharts(report.charts) : [];
   const parts: string[] = [];
   parts.push('<!doctype html>\n<html lang="en"><head><meta charset="utf-8">');
   parts.push('<meta name="viewport" content="width=device-width, initial-scale=1">');

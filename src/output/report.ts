@@ -1,4 +1,4 @@
-import type { ChartData } from './vega-charts.js';
+import type { ChartData, RenderedChart } from './vega-charts.js';
 
 /**
  * What every writer renders: a report of named sections, each a list of
@@ -73,6 +73,8 @@ export interface Report {
   highlights?: Highlight[];
   /** Data for the charts of the HTML format. */
   charts?: ChartData;
+  /** The charts already being drawn (in the chart worker), when the command started it. */
+  renderedCharts?: Promise<RenderedChart[]>;
   /** The run's settings, as JSON-ready values (SPEC 3: JSON documents carry them). */
   settings: Record<string, unknown>;
   /** Lines for the human header of table/markdown output. */

@@ -1,0 +1,41 @@
+import { Worker } from 'node:worker_threads';
+import type { ChartData, RenderedChart } from './vega-charts.js';
+
+/** Draws the charts, in the worker when it could be started, else here. */
+export interface ChartRenderer {
+  render(data: ChartData): Promise<RenderedChart[]>;
+}
+
+/**
+ * Starts the chart worker now, so that Vega loads while the data is read
+ * (`chart-worker.ts`). If the worker cannot start or fails, the charts are
+ * drawn in this thread: the same SVG either way.
+ */
+export function startChartRenderer(): ChartRenderer {
+  let worker: Worker | null = null;
+  try {
+    worker = new Worker(new URL('./chart-worker.js', import.meta.url));
+    worker.unref();
+    worker.on('error', () => {
+      worker = null;
+    });
+  } catch {
+    worker = null;
+  }
+  const here = async (data: ChartData) => (await import('./vega-charts.js')).renderCharts(data);
+  return {
+    render(data) {
+      const w = worker;
+      if (w === null) return here(data);
+      return new Promise<RenderedChart[]>((resolve) => {
+        w.once('message', (reply: { rendered?: RenderedChart[]; error?: string }) => {
+          void w.terminate();
+          if (reply.rendered) resolve(reply.rendered);
+          else resolve(here(data));
+        });
+        w.once('error', () => resolve(here(data)));
+        w.postMessage(data);
+      });
+    },
+  };
+}
