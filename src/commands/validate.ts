@@ -51,7 +51,7 @@ export function qualityReport(analysis: Analysis, clinicianLabel: (id: string) =
   sections.push({
     name: 'inputs',
     title: 'Rows by input',
-    definition: 'Rows after the header; used rows became messages, skipped rows could not be used.',
+    definition: 'Rows after the header; used rows became messages (or added a recipient to one), skipped rows could not be used; system messages and messages after --as-of are counted apart.',
     columns: [group('input'), { name: 'format', kind: 'text' }, count('rows'), count('used'), count('skipped')],
     rows: report.inputs.map((i) => ({ input: i.name, format: i.format ?? '', rows: i.rows, used: i.used, skipped: i.skipped })),
     total: { input: 'total', format: '', rows: report.rowsRead, used: report.rowsUsed, skipped: report.rowsSkipped },

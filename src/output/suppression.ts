@@ -65,7 +65,7 @@ export function suppressSections(sections: readonly Section[], minCell: number):
     }
     f.tables.push({ section, rows: grouped ? section.rows : [] });
   }
-  const hiddenOf = (_family: Family, row: Row): Set<Key> => {
+  const hiddenOf = (row: Row): Set<Key> => {
     let set = hidden.get(row);
     if (set === undefined) hidden.set(row, (set = new Set()));
     return set;
@@ -144,7 +144,7 @@ function rowIdentities(columns: readonly ColumnSpec[]): Key[][] {
   return out;
 }
 
-function suppressFamily(family: Family, hiddenOf: (f: Family, row: Row) => Set<Key>, minCell: number, summary: SuppressionSummary): void {
+function suppressFamily(family: Family, hiddenOf: (row: Row) => Set<Key>, minCell: number, summary: SuppressionSummary): void {
   const columns = family.tables[0]!.section.columns.filter((c) => c.kind !== 'group');
   const keys = countKeys(columns);
   const identities = rowIdentities(columns);
@@ -153,7 +153,7 @@ function suppressFamily(family: Family, hiddenOf: (f: Family, row: Row) => Set<K
 
   // A key is unknown to the reader when hidden, or when it is a share's implicit count and the share is hidden.
   const unknown = (row: Row, key: Key): boolean => {
-    const set = hiddenOf(family, row);
+    const set = hiddenOf(row);
     if (set.has(key)) return true;
     if (key.startsWith('#')) {
       const share = key.slice(key.indexOf(':') + 1);
@@ -168,7 +168,7 @@ function suppressFamily(family: Family, hiddenOf: (f: Family, row: Row) => Set<K
    * after hours), by hiding that numerator too, or the difference still shows.
    */
   const hide = (row: Row, key: Key): void => {
-    const set = hiddenOf(family, row);
+    const set = hiddenOf(row);
     set.add(key);
     if (!key.startsWith('#')) return;
     const share = key.slice(key.indexOf(':') + 1);
@@ -199,7 +199,7 @@ function suppressFamily(family: Family, hiddenOf: (f: Family, row: Row) => Set<K
     for (const row of allRows) {
       for (const c of columns) {
         if (c.share === undefined) continue;
-        const set = hiddenOf(family, row);
+        const set = hiddenOf(row);
         if (!set.has(c.name) && (set.has(c.share.denominator) || (c.share.numerator !== undefined && set.has(c.share.numerator)))) {
           set.add(c.name);
           changed = true;
