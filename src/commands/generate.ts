@@ -3,7 +3,7 @@ import type { Writable } from 'node:stream';
 import { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { SHAPE_HELP, SHAPES, type Shape } from '../generate/shape-names.js';
-import { generate, rosterCsv } from '../generate/synthetic.js';
+import { generate, generateText, rosterCsv } from '../generate/synthetic.js';
 import { parseDate } from '../model/calendar.js';
 import { addOptions, mergedOptions, numberOption } from '../options.js';
 import { AtomicFile } from '../output/sink.js';
@@ -78,13 +78,7 @@ export function generateCommand(): Command {
 
 /** Writes the generated export in another shape (built in memory), atomically when -o is given. */
 async function writeShape(settings: Parameters<typeof generate>[0], shape: Shape, output: string | undefined, rosterOut: string | undefined): Promise<void> {
-  const batches = generate(settings);
-  let csv = '';
-  let next = batches.next();
-  while (!next.done) {
-    csv += next.value;
-    next = batches.next();
-  }
+  const { csv, generated } = generateText(settings);
   const { renderShape } = await import('../generate/shapes.js');
   const bytes = await renderShape(csv, shape);
   if (output === undefined && shape === 'xlsx' && process.stdout.isTTY) throw new UsageError('--shape xlsx writes a binary workbook: give -o FILE.xlsx');
@@ -94,7 +88,7 @@ async function writeShape(settings: Parameters<typeof generate>[0], shape: Shape
       file.write(bytes);
       file.commit();
     } else await write(process.stdout, bytes as unknown as string);
-    if (rosterOut) writeFileSync(rosterOut, rosterCsv(next.value));
+    if (rosterOut) writeFileSync(rosterOut, rosterCsv(generated));
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
     if (e.code) throw new UsageError(`cannot write ${output ?? rosterOut}: ${e.code === 'ENOENT' ? 'no such folder' : e.message}`);

@@ -249,6 +249,18 @@ export function* generate(options: GenerateOptions): Generator<string, Generated
   return { clinicians, departments: DEPARTMENTS };
 }
 
+/** The whole generated export as one text, with what the roster needs (for small exports: tests, --shape). */
+export function generateText(options: GenerateOptions): { csv: string; generated: Generated } {
+  const batches = generate(options);
+  let csv = '';
+  let next = batches.next();
+  while (!next.done) {
+    csv += next.value;
+    next = batches.next();
+  }
+  return { csv, generated: next.value };
+}
+
 /** The roster matching a generated export: canonical roles, departments, care settings, FTE. */
 export function rosterCsv(generated: Generated): string {
   const lines = ['clinician_id,role,department,care_setting,fte'];

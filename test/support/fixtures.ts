@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { generate, random, rosterCsv, type GenerateOptions } from '../../src/generate/synthetic.js';
+import { generateText, random, rosterCsv, type GenerateOptions } from '../../src/generate/synthetic.js';
 
 /** A fresh temporary folder for one test. */
 export function tempDir(prefix = 'msgwork-test-'): string {
@@ -11,14 +11,8 @@ export function tempDir(prefix = 'msgwork-test-'): string {
 
 /** A generated export (canonical columns) and its roster, as text. */
 export function generatedExport(options: GenerateOptions): { csv: string; roster: string } {
-  const batches = generate(options);
-  let csv = '';
-  let next = batches.next();
-  while (!next.done) {
-    csv += next.value;
-    next = batches.next();
-  }
-  return { csv, roster: rosterCsv(next.value) };
+  const { csv, generated } = generateText(options);
+  return { csv, roster: rosterCsv(generated) };
 }
 
 /** A small generated export over March 2024. */
