@@ -98,13 +98,14 @@ describe('1. -o is atomic and safe', () => {
 });
 
 describe('2. a closed pipe keeps the exit code', () => {
-  it('check | head -1 exits 3 when a rule fails', () => {
-    const dir = tempDir('msgwork-hostile-');
-    writeFileSync(join(dir, 'messages.csv'), HAND_MADE);
-    const script = `"${process.execPath}" "${BIN}" check --timezone UTC --by clinician --rule 'volume.messages_sent > 100' --rule 'latency.answered > 100' messages.csv | head -1; exit \${PIPESTATUS[0]}`;
-    const out = spawnSync('bash', ['-c', script], { cwd: dir, encoding: 'utf8', timeout: 20_000 });
+  it('check | head -1 exits 3 when a rule fails (the output is larger than the pipe buffer, so the write hits EPIPE)', () => {
+    const script = `"${process.execPath}" "${BIN}" check --timezone UTC --by clinician,week --rule 'volume.messages_sent > 100' --rule 'latency.answered > 100' --rule 'rounds.threads > 100' samples/messages.csv 2>/dev/null | head -1; exit \${PIPESTATUS[0]}`;
+    const out = spawnSync('bash', ['-c', script], { encoding: 'utf8', timeout: 20_000 });
     expect(out.stdout.trim().split('\n')).toHaveLength(1);
     expect(out.status).toBe(3);
+    // The same run writes more than 64 KiB: what makes the closed pipe an EPIPE rather than a write that fit.
+    const full = spawnSync('bash', ['-c', script.replace('| head -1; exit ${PIPESTATUS[0]}', '| wc -c')], { encoding: 'utf8', timeout: 20_000 });
+    expect(Number(full.stdout.trim())).toBeGreaterThan(65_536);
   });
 });
 
