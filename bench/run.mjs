@@ -1,9 +1,9 @@
 // npm run bench: the SPEC 6 measurements.
 //  1. Generates the benchmark export (msgwork generate --threads 1500000 --seed 7) when missing.
-//  2. Times `msgwork report` on it: wall time, messages per second, peak memory (VmHWM).
-//  3. When DuckDB is installed (npm install --no-save @duckdb/node-api), runs bench/report.sql on the
+//  2. Times `msgwork report` on it, as JSON and as HTML: wall time, messages per second, peak memory (VmHWM).
+//  3. When DuckDB is installed (@duckdb/node-api, a devDependency), runs bench/report.sql on the
 //     same file in the same run, prints the ratio, and checks that both give the same figures.
-//  4. Times `msgwork report` on the 10,000-message sample (start-up included).
+//  4. Times `msgwork report` (JSON and HTML) on the 10,000-message sample (start-up included).
 // Both tools read the times as UTC (--timezone UTC), so the SQL needs no zone conversion.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
@@ -60,7 +60,7 @@ try {
   await import('@duckdb/node-api');
   duck = await measure([join(root, 'bench/duckdb.mjs'), data, '--print']);
 } catch (error) {
-  if (error?.code === 'ERR_MODULE_NOT_FOUND') console.log('DuckDB: not installed (npm install --no-save @duckdb/node-api to compare)');
+  if (error?.code === 'ERR_MODULE_NOT_FOUND') console.log('DuckDB: not installed (@duckdb/node-api is a devDependency: npm ci installs it)');
   else throw error;
 }
 if (duck) {

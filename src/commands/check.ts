@@ -129,16 +129,17 @@ export function checkCommand(): Command {
     const tables = new Map<SectionName, ReturnType<typeof section>>();
     for (const rule of rules) if (!tables.has(rule.section)) tables.set(rule.section, section(context, rule.section, dims, false));
     // --min-cell: rules are judged on the true values; a value the same output would hide prints as suppressed.
-    const shownTables = new Map([...tables.keys()].map((name, i) => [name, protect([...tables.values()], privacy.minCell).sections[i]!]));
+    const shown = protect([...tables.values()], privacy.minCell).sections;
+    const shownTables = new Map([...tables.keys()].map((name, i) => [name, shown[i]!]));
     for (const rule of rules) {
       const table = tables.get(rule.section)!;
-      const shown = shownTables.get(rule.section)!;
+      const shownTable = shownTables.get(rule.section)!;
       table.rows.forEach((row, r) => {
         const group = dims.map((d) => `${groupColumn(d)}=${row[groupColumn(d)]}`).join(' ');
         const value = row[rule.column];
         const result = typeof value !== 'number' ? 'n/a' : passes(value, rule.operator, rule.threshold) ? 'PASS' : 'FAIL';
         if (result === 'FAIL') failed++;
-        const hidden = shown.suppressed?.cells.get(shown.rows[r]!)?.has(rule.column) === true;
+        const hidden = shownTable.suppressed?.cells.get(shownTable.rows[r]!)?.has(rule.column) === true;
         results.push({ result, rule: rule.text, group: group || 'all', value: hidden ? 'suppressed' : typeof value === 'number' ? exactNumber(value) : null });
       });
     }

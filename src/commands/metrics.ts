@@ -1,11 +1,11 @@
 import { Command } from 'commander';
 import { afterHours, afterHoursColumns, hourWeekdayCounts } from '../metrics/after-hours.js';
-import { groupColumns, parseWithin, partialPeriods, withIntervals, type MetricContext, type MetricSettings, type MetricTable } from '../metrics/context.js';
+import { groupColumns, parseWithin, partialPeriods, periodDaysInWindow, withIntervals, type MetricContext, type MetricSettings, type MetricTable } from '../metrics/context.js';
 import { answeredCurve, latency, latencyColumns } from '../metrics/latency.js';
 import { ROUNDS_COLUMNS, rounds } from '../metrics/rounds.js';
 import { volume, volumeColumns } from '../metrics/volume.js';
 import { parseTimeRange } from '../model/calendar.js';
-import { parseBy, periodDays, type Dimension } from '../model/groups.js';
+import { parseBy, type Dimension } from '../model/groups.js';
 import { buildThreads } from '../model/threads.js';
 import { WorkClock } from '../model/worktime.js';
 import { formatDay } from '../model/zone.js';
@@ -304,8 +304,7 @@ function monthlyTrend(context: MetricContext, built: readonly Section[]): TrendP
   return volume.rows.map((v) => {
     const month = String(v.month);
     const a = after.find((r) => r.month === month), l = latency.find((r) => r.month === month);
-    const [from, to] = periodDays('month', month);
-    const weeks = (Math.min(to, context.until) - Math.max(from, context.since) + 1) / 7;
+    const weeks = periodDaysInWindow(context, ['month'], [month])!.inside / 7;
     const sent = v.messages_sent, clinicians = v.clinicians;
     return {
       month,

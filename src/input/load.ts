@@ -268,7 +268,6 @@ export async function loadMessages(options: LoadOptions): Promise<Loaded> {
     for (const f of [roleField, categoryField, departmentField, careSettingField]) f.source = source.name;
     let columns: ColumnMap | null = null;
     let headerCount = 0;
-    let reserved = false;
 
     const skip = (line: number, reason: SkipReason, field: string, detail: string) => {
       summary.skipped++;
@@ -327,7 +326,7 @@ export async function loadMessages(options: LoadOptions): Promise<Loaded> {
         return skip(line, 'wrong field count', 'row', `wrong field count (${record.count} fields, header has ${headerCount})`);
       }
       if (!field(record, c.message_id!)) return missing(line, 'message_id');
-      const idStart = fs, idEnd = fe, idBuf = buf === record.buf ? buf : buf.slice();
+      const idStart = fs, idEnd = fe, idBuf = buf;
       if (!field(record, c.sender_type!)) return missing(line, 'sender_type');
       const typeId = senderTypes.id(buf, fs, fe);
       let type = typeOf[typeId];
@@ -460,10 +459,7 @@ export async function loadMessages(options: LoadOptions): Promise<Loaded> {
           options.onProgress?.(bytes);
           bytesRead = bytes;
         },
-        onFirstChunk: (chunk) => {
-          if (!reserved) reserve(source, chunk);
-          reserved = true;
-        },
+        onFirstChunk: (chunk) => reserve(source, chunk),
       },
       onRecord,
       bytesRead,

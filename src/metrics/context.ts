@@ -137,7 +137,7 @@ export function windowMask(context: MetricContext, kind: EntityKind, entities: I
  * year, weeks is the days of that period inside the window / 7); null when
  * no dimension is a calendar period.
  */
-function periodDaysInWindow(context: MetricContext, dims: Dimension[], labels: readonly string[]): { inside: number; full: number } | null {
+export function periodDaysInWindow(context: MetricContext, dims: Dimension[], labels: readonly string[]): { inside: number; full: number } | null {
   let first = context.since, last = context.until;
   let fullFirst = -Infinity, fullLast = Infinity;
   let any = false;
