@@ -8,16 +8,88 @@
  */
 const decoder = new TextDecoder('utf-8');
 
+/** Keys of up to 8 bytes are held whole in their hash slot (SHORT); longer ones are compared in the arena. */
+const SHORT = 8;
+const LONG = 15;
+/** A slot is [id (-1 = empty), tag, word0, word1]; the tag is 28 bits of hash and, above them, the key's length (LONG past SHORT). */
+const STRIDE = 4;
+const HASH_BITS = 0x0fffffff;
+
+/** A dictionary's keys: key k is arena[offsets[k], offsets[k + 1]). */
+export interface DictionaryState {
+  arena: Uint8Array;
+  offsets: Int32Array;
+  count: number;
+}
+
+/** The words of the key last hashed (its bytes, when it is short). */
+let scratch0 = 0;
+let scratch1 = 0;
+
+/**
+ * The hash of a key; leaves a short key's bytes in scratch0/scratch1 (zero
+ * for a long key). Short keys are mixed from their words, longer ones by
+ * FNV-1a; murmur3's finaliser spreads both (sequential ids such as M0000001,
+ * M0000002 would cluster in the table otherwise).
+ */
+function hashKey(bytes: Uint8Array, start: number, end: number): number {
+  const length = end - start;
+  let hash: number;
+  if (length <= SHORT) {
+    let word0 = 0, word1 = 0;
+    const middle = length < 4 ? end : start + 4;
+    for (let i = start, shift = 0; i < middle; i++, shift += 8) word0 |= bytes[i]! << shift;
+    for (let i = middle, shift = 0; i < end; i++, shift += 8) word1 |= bytes[i]! << shift;
+    scratch0 = word0;
+    scratch1 = word1;
+    hash = Math.imul(word0 ^ Math.imul(length, 0x27d4eb2f), 0x9e3779b1) ^ Math.imul((word1 << 13) | (word1 >>> 19), 0x85ebca77);
+  } else {
+    scratch0 = 0;
+    scratch1 = 0;
+    hash = 0x811c9dc5 | 0;
+    for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i]!, 0x01000193);
+  }
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b);
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0xc2b2ae35);
+  return hash ^ (hash >>> 16);
+}
+
+/** A slot's tag: 28 bits of the hash and, above them, the key's length (LONG past SHORT). */
+function tagOf(hash: number, length: number): number {
+  return (hash & HASH_BITS) | ((length <= SHORT ? length : LONG) << 28);
+}
+
+/** Key indexes in the order of their home slots (by 65,536 bands of the table, stable: a counting sort). */
+function slotOrder(hashes: Int32Array, mask: number): Int32Array {
+  const bits = 32 - Math.clz32(mask);
+  const shift = Math.max(0, bits - 16);
+  const counts = new Int32Array((1 << Math.min(bits, 16)) + 1);
+  for (let k = 0; k < hashes.length; k++) counts[((hashes[k]! & mask) >>> shift) + 1]!++;
+  for (let b = 1; b < counts.length; b++) counts[b]! += counts[b - 1]!;
+  const order = new Int32Array(hashes.length);
+  for (let k = 0; k < hashes.length; k++) order[counts[(hashes[k]! & mask) >>> shift]!++] = k;
+  return order;
+}
+
 export class ByteDictionary {
   private arena = new Uint8Array(1 << 16);
   private used = 0;
   private offsets = new Int32Array(1024);
-  private hashes = new Int32Array(1024);
-  /** Slots of two: [id (-1 = empty), hash], so a probe reads one cache line, not hashes[id]. */
-  private table = new Int32Array(4096).fill(-1);
-  private mask = 2047;
+  /**
+   * Open addressing with linear probing. A short key (message ids such as
+   * `M0000001`) is found by reading one 16-byte slot: its bytes are in the
+   * slot, so a lookup does not touch the arena or the offsets, two cache
+   * misses saved per row on a table of millions of keys (issue 16).
+   */
+  private table = new Int32Array(1024 * STRIDE).fill(-1);
+  private mask = 1023;
   private count = 0;
   private last = -1;
+  private lastLength = -1;
+  private lastWord0 = 0;
+  private lastWord1 = 0;
   private readonly strings: (string | undefined)[] = [];
 
   get size(): number {
@@ -30,9 +102,6 @@ export class ByteDictionary {
       const offsets = new Int32Array(keys + 2);
       offsets.set(this.offsets.subarray(0, this.count + 1));
       this.offsets = offsets;
-      const hashes = new Int32Array(keys + 2);
-      hashes.set(this.hashes.subarray(0, this.count));
-      this.hashes = hashes;
     }
     if (keys * keyBytes > this.arena.length) {
       const arena = new Uint8Array(keys * keyBytes);
@@ -40,48 +109,181 @@ export class ByteDictionary {
       this.arena = arena;
     }
     let size = this.mask + 1;
-    while (keys * 5 > size * 3) size *= 2;
+    while (keys * 4 > size * 3) size *= 2;
     if (size > this.mask + 1) this.resizeTable(size);
   }
 
   /** The id of bytes[start, end), adding it when new. */
   id(bytes: Uint8Array, start: number, end: number): number {
     const length = end - start;
+    const hash = hashKey(bytes, start, end);
+    const word0 = scratch0, word1 = scratch1;
+    const short = length <= SHORT;
     // The previous key first: consecutive rows often share a thread, patient or category.
     const last = this.last;
-    if (last >= 0) {
-      const at = this.offsets[last]!;
-      if (this.offsets[last + 1]! - at === length) {
+    if (last >= 0 && length === this.lastLength) {
+      if (short) {
+        if (word0 === this.lastWord0 && word1 === this.lastWord1) return last;
+      } else {
+        const at = this.offsets[last]!;
         let k = 0;
         while (k < length && this.arena[at + k] === bytes[start + k]) k++;
         if (k === length) return last;
       }
     }
-    let hash = 0x811c9dc5 | 0;
-    for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i]!, 0x01000193);
-    // murmur3's finaliser: sequential ids (M0000001, M0000002…) would cluster otherwise.
-    hash ^= hash >>> 16;
-    hash = Math.imul(hash, 0x85ebca6b);
-    hash ^= hash >>> 13;
-    hash = Math.imul(hash, 0xc2b2ae35);
-    hash ^= hash >>> 16;
-    if (this.mask < 0) throw new Error('ByteDictionary: no keys can be added after freeze()');
-    let slot = hash & this.mask;
+    const found = this.find(bytes, start, end, hash, word0, word1);
+    const id = found >= 0 ? found : this.add(bytes, start, end, ~found, tagOf(hash, length), word0, word1);
+    this.last = id;
+    this.lastLength = length;
+    this.lastWord0 = word0;
+    this.lastWord1 = word1;
+    return id;
+  }
+
+  /** The id of a key with this hash and words, or ~slot of the empty slot where it would go. */
+  private find(bytes: Uint8Array, start: number, end: number, hash: number, word0: number, word1: number): number {
+    if (this.mask < 0) throw new Error('ByteDictionary: no keys can be looked up after freeze()');
+    const length = end - start;
+    const short = length <= SHORT;
+    const tag = tagOf(hash, length);
     const table = this.table;
+    const mask = this.mask;
+    let slot = hash & mask;
     for (;;) {
-      const id = table[2 * slot]!;
-      if (id < 0) break;
-      if (table[2 * slot + 1] === hash) {
-        const at = this.offsets[id]!;
-        if (this.offsets[id + 1]! - at === length) {
-          let k = 0;
-          while (k < length && this.arena[at + k] === bytes[start + k]) k++;
-          if (k === length) return (this.last = id);
+      const at = slot * STRIDE;
+      const id = table[at]!;
+      if (id < 0) return ~slot;
+      if (table[at + 1] === tag) {
+        if (short) {
+          if (table[at + 2] === word0 && table[at + 3] === word1) return id;
+        } else {
+          const from = this.offsets[id]!;
+          if (this.offsets[id + 1]! - from === length) {
+            let k = 0;
+            while (k < length && this.arena[from + k] === bytes[start + k]) k++;
+            if (k === length) return id;
+          }
         }
       }
-      slot = (slot + 1) & this.mask;
+      slot = (slot + 1) & mask;
     }
-    return (this.last = this.add(bytes, start, end, hash, slot));
+  }
+
+  /**
+   * Merges another dictionary's keys (from `state()`) into this one: returns
+   * each key's id here, adding the new ones in the other's order, so the ids
+   * are those that adding its keys one by one would give. `isNew` (may be
+   * null) learns which keys were added. The keys are looked up and placed in
+   * the order of their slots, so a merge of millions of keys walks the table
+   * instead of jumping about it (issue 16: a key-by-key merge took a second).
+   */
+  merge(other: DictionaryState, isNew: Uint8Array | null = null): Int32Array {
+    const { ids, hashes, words, added } = this.lookUpAll(other);
+    const n = other.count;
+    if (isNew !== null) for (let k = 0; k < n; k++) isNew[k] = ids[k]! < 0 ? 1 : 0;
+    if (added === 0) return ids;
+    // New ids in the other's order; then each key into its slot, in slot order.
+    let size = this.mask + 1;
+    while ((this.count + added) * 4 > size * 3) size *= 2;
+    if (size > this.mask + 1) this.resizeTable(size);
+    const first = this.count;
+    let next = first;
+    for (let k = 0; k < n; k++) if (ids[k]! < 0) ids[k] = ~next++;
+    this.reserve(next, 0);
+    this.appendBytes(other, ids, first);
+    const order = slotOrder(hashes, this.mask);
+    for (let q = 0; q < n; q++) {
+      const k = order[q]!;
+      if (ids[k]! >= 0) continue;
+      const id = ~ids[k]!;
+      ids[k] = id;
+      const length = other.offsets[k + 1]! - other.offsets[k]!;
+      let slot = hashes[k]! & this.mask;
+      while (this.table[slot * STRIDE] !== -1) slot = (slot + 1) & this.mask;
+      const at = slot * STRIDE;
+      this.table[at] = id;
+      this.table[at + 1] = tagOf(hashes[k]!, length);
+      this.table[at + 2] = words[2 * k]!;
+      this.table[at + 3] = words[2 * k + 1]!;
+    }
+    this.last = -1;
+    return ids;
+  }
+
+  /** The ids here of another dictionary's keys (negative for keys not here), looked up in slot order. */
+  private lookUpAll(other: DictionaryState): { ids: Int32Array; hashes: Int32Array; words: Int32Array; added: number } {
+    const n = other.count;
+    const ids = new Int32Array(n);
+    const hashes = new Int32Array(n);
+    const words = new Int32Array(2 * n);
+    for (let k = 0; k < n; k++) {
+      hashes[k] = hashKey(other.arena, other.offsets[k]!, other.offsets[k + 1]!);
+      words[2 * k] = scratch0;
+      words[2 * k + 1] = scratch1;
+    }
+    let added = 0;
+    const order = slotOrder(hashes, this.mask);
+    for (let q = 0; q < n; q++) {
+      const k = order[q]!;
+      const id = this.find(other.arena, other.offsets[k]!, other.offsets[k + 1]!, hashes[k]!, words[2 * k]!, words[2 * k + 1]!);
+      ids[k] = id;
+      if (id < 0) added++;
+    }
+    return { ids, hashes, words, added };
+  }
+
+  /**
+   * Whether any of another dictionary's keys is here; if none is, appends
+   * them all as ids size, size+1, … and freezes the dictionary (no lookups
+   * after: cheaper than `merge` when no key will be looked up again).
+   */
+  appendDisjoint(other: DictionaryState): boolean {
+    const { added } = this.lookUpAll(other);
+    if (added !== other.count) return false;
+    const ids = new Int32Array(other.count).fill(-1);
+    this.reserve(this.count + other.count, 0);
+    this.appendBytes(other, ids, this.count);
+    this.freeze();
+    return true;
+  }
+
+  /** Appends the bytes of the other's new keys (ids[k] < 0) as ids first, first+1, …. */
+  private appendBytes(other: DictionaryState, ids: Int32Array, first: number): void {
+    let bytes = 0;
+    for (let k = 0; k < other.count; k++) if (ids[k]! < 0) bytes += other.offsets[k + 1]! - other.offsets[k]!;
+    if (this.used + bytes > this.arena.length) {
+      const arena = new Uint8Array(this.used + bytes + (this.arena.length >> 2));
+      arena.set(this.arena.subarray(0, this.used));
+      this.arena = arena;
+    }
+    let id = first;
+    const arena = this.arena, from = other.arena, offsets = this.offsets;
+    let used = this.used;
+    for (let k = 0; k < other.count; k++) {
+      if (ids[k]! >= 0) continue;
+      offsets[id] = used;
+      for (let b = other.offsets[k]!, end = other.offsets[k + 1]!; b < end; b++) arena[used++] = from[b]!;
+      offsets[++id] = used;
+    }
+    this.used = used;
+    this.count = id;
+  }
+
+  /** Forgets every key from id `count` on (undoes a merge that could not be used). */
+  truncate(count: number): void {
+    if (count >= this.count) return;
+    this.count = count;
+    this.used = this.offsets[count]!;
+    this.last = -1;
+    const table = this.table;
+    const old = table.slice();
+    table.fill(-1);
+    for (let at = 0; at < old.length; at += STRIDE) {
+      if (old[at]! < 0 || old[at]! >= count) continue;
+      let slot = old[at + 1]! & HASH_BITS & this.mask;
+      while (table[slot * STRIDE] !== -1) slot = (slot + 1) & this.mask;
+      table.set(old.subarray(at, at + STRIDE), slot * STRIDE);
+    }
   }
 
   /** The id of a string key, adding it when new. */
@@ -90,7 +292,12 @@ export class ByteDictionary {
     return this.id(bytes, 0, bytes.length);
   }
 
-  private add(bytes: Uint8Array, start: number, end: number, hash: number, slot: number): number {
+  /** The bytes of key `id` (a view into the arena). */
+  bytesOf(id: number): Uint8Array {
+    return this.arena.subarray(this.offsets[id]!, this.offsets[id + 1]!);
+  }
+
+  private add(bytes: Uint8Array, start: number, end: number, slot: number, tag: number, word0: number, word1: number): number {
     const id = this.count++;
     const length = end - start;
     if (this.used + length > this.arena.length) {
@@ -103,36 +310,42 @@ export class ByteDictionary {
       const offsets = new Int32Array(Math.ceil(this.offsets.length * 1.5));
       offsets.set(this.offsets);
       this.offsets = offsets;
-      const hashes = new Int32Array(offsets.length);
-      hashes.set(this.hashes);
-      this.hashes = hashes;
     }
     this.offsets[id] = this.used;
     this.used += length;
     this.offsets[id + 1] = this.used;
-    this.hashes[id] = hash;
-    this.table[2 * slot] = id;
-    this.table[2 * slot + 1] = hash;
-    // Load factor at most 0.6: linear probing stays short with a well-mixed hash.
-    if (this.count * 5 > (this.mask + 1) * 3) this.resizeTable((this.mask + 1) * 2);
+    const at = slot * STRIDE;
+    this.table[at] = id;
+    this.table[at + 1] = tag;
+    this.table[at + 2] = word0;
+    this.table[at + 3] = word1;
+    // Load factor at most 0.75: linear probing stays short with a well-mixed hash.
+    if (this.count * 4 > (this.mask + 1) * 3) this.resizeTable((this.mask + 1) * 2);
     return id;
   }
 
   private resizeTable(size: number): void {
-    this.table = new Int32Array(2 * size).fill(-1);
-    this.mask = size - 1;
-    for (let id = 0; id < this.count; id++) {
-      let slot = this.hashes[id]! & this.mask;
-      while (this.table[2 * slot] !== -1) slot = (slot + 1) & this.mask;
-      this.table[2 * slot] = id;
-      this.table[2 * slot + 1] = this.hashes[id]!;
+    const old = this.table;
+    const table = new Int32Array(size * STRIDE).fill(-1);
+    const mask = size - 1;
+    for (let at = 0; at < old.length; at += STRIDE) {
+      if (old[at]! < 0) continue;
+      let slot = old[at + 1]! & HASH_BITS & mask;
+      while (table[slot * STRIDE] !== -1) slot = (slot + 1) & mask;
+      table.set(old.subarray(at, at + STRIDE), slot * STRIDE);
     }
+    this.table = table;
+    this.mask = mask;
+  }
+
+  /** The keys as plain typed arrays (to send from a worker thread and `merge`). */
+  state(): DictionaryState {
+    return { arena: this.arena.subarray(0, this.used), offsets: this.offsets.subarray(0, this.count + 1), count: this.count };
   }
 
   /** Releases the lookup tables once no key will be added: value() and compare() still work. */
   freeze(): void {
     this.table = new Int32Array(0);
-    this.hashes = new Int32Array(0);
     this.mask = -1;
     this.last = -1;
   }
@@ -161,6 +374,6 @@ export class ByteDictionary {
 
   /** Bytes held (arena and tables), for memory accounting. */
   get bytes(): number {
-    return this.arena.length + this.offsets.byteLength + this.hashes.byteLength + this.table.byteLength;
+    return this.arena.length + this.offsets.byteLength + this.table.byteLength;
   }
 }

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { ByteDictionary } from './dictionary.js';
+
+/** Random keys of 0–20 bytes from a small alphabet with NUL, so short keys differ only in trailing zeros, lengths and prefixes. */
+function randomKeys(count: number, seed: number): Uint8Array[] {
+  let state = seed;
+  const next = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) >>> 8);
+  const alphabet = [0, 0x41, 0x42, 0x30, 0xc3, 0xa9];
+  return Array.from({ length: count }, () => Uint8Array.from({ length: next() % 21 }, () => alphabet[next() % alphabet.length]!));
+}
+
+describe('ByteDictionary', () => {
+  it('gives the same ids as a Map of the keys, in first-seen order, through resizes', () => {
+    const keys = randomKeys(60_000, 7);
+    const dictionary = new ByteDictionary();
+    const map = new Map<string, number>();
+    const ids: number[] = [], expected: number[] = [];
+    for (const key of keys) {
+      const text = Array.from(key).join(',');
+      if (!map.has(text)) map.set(text, map.size);
+      expected.push(map.get(text)!);
+      // The key inside a larger buffer, at an offset, as the CSV reader hands it over.
+      const buffer = new Uint8Array(key.length + 6);
+      buffer.set(key, 3);
+      ids.push(dictionary.id(buffer, 3, 3 + key.length));
+    }
+    expect(ids).toEqual(expected);
+    expect(dictionary.size).toBe(map.size);
+    // Keys that differ only in trailing NUL bytes or length stay apart: "A", "A\0", "A\0\0".
+    const tiny = new ByteDictionary();
+    expect([tiny.id(Uint8Array.of(0x41), 0, 1), tiny.id(Uint8Array.of(0x41, 0), 0, 2), tiny.id(Uint8Array.of(0x41, 0, 0), 0, 3), tiny.id(new Uint8Array(0), 0, 0), tiny.id(Uint8Array.of(0x41, 0), 0, 2)]).toEqual([0, 1, 2, 3, 1]);
+  });
+
+  it('reserves without changing ids, returns key bytes, and compares as strings do', () => {
+    const dictionary = new ByteDictionary();
+    const a = dictionary.idOf('M0000002');
+    dictionary.reserve(100_000, 10);
+    expect(dictionary.idOf('a much longer key than eight bytes')).toBe(1);
+    expect(dictionary.idOf('M0000002')).toBe(a);
+    expect(new TextDecoder().decode(dictionary.bytesOf(1))).toBe('a much longer key than eight bytes');
+    expect(dictionary.compare(0, 1)).toBe(-1); // 'M' (0x4d) sorts before 'a' (0x61)
+  });
+});
+
+describe('ByteDictionary.merge', () => {
+  it('gives the ids that adding the other keys one by one gives, and can be undone', () => {
+    const keys = randomKeys(40_000, 11);
+    const one = new ByteDictionary(), first = new ByteDictionary(), second = new ByteDictionary();
+    keys.forEach((key, i) => {
+      one.id(key, 0, key.length);
+      (i < 25_000 ? first : second).id(key, 0, key.length);
+    });
+    const before = first.size;
+    const isNew = new Uint8Array(second.size);
+    const ids = first.merge(second.state(), isNew);
+    expect(first.size).toBe(one.size);
+    for (let k = 0; k < second.size; k++) {
+      expect(ids[k]).toBe(one.id(second.bytesOf(k), 0, second.bytesOf(k).length));
+      expect(isNew[k]).toBe(ids[k]! >= before ? 1 : 0);
+    }
+    for (let id = 0; id < one.size; id++) expect(first.value(id)).toBe(one.value(id));
+    // Undone: the keys of the second half that were new are gone, the rest keep their ids.
+    first.truncate(before);
+    expect(first.size).toBe(before);
+    keys.slice(0, 25_000).forEach((key) => expect(first.id(key, 0, key.length)).toBeLessThan(before));
+    expect(first.size).toBe(before);
+  });
+});
