@@ -91,7 +91,13 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
 export class CsvReader {
   private pending: Uint8Array | null = null;
   private line = 1;
-  private started = false;
+  private started: boolean;
+  /** Bytes of input before the pending ones. */
+  private consumed = 0;
+  /** Stop at the first record or blank line starting at or after this byte offset (see `stoppedAt`). */
+  stopAt = Infinity;
+  /** Where reading stopped for `stopAt` (-1: it did not); `resume` goes on from there. */
+  stoppedAt = -1;
   private readonly delimiter: number;
   private readonly record = new CsvRecord();
 
@@ -103,7 +109,10 @@ export class CsvReader {
     delimiter = ',',
     private readonly maxField = DEFAULT_MAX_FIELD,
     private readonly quoting = true,
+    /** false for a part of a file that starts after its first byte: no byte-order mark is looked for. */
+    atFileStart = true,
   ) {
+    this.started = !atFileStart;
     if (delimiter.length !== 1 || delimiter.charCodeAt(0) > 127 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
       throw new Error(`invalid delimiter ${JSON.stringify(delimiter)}`);
     }
@@ -113,6 +122,22 @@ export class CsvReader {
   /** Reads every complete record in `chunk` (plus what was left over). */
   push(chunk: Uint8Array, onRecord: RecordHandler): void {
     this.parse(this.pending === null ? chunk : concat(this.pending, chunk), false, onRecord);
+  }
+
+  /** The line the next record starts on (1-based). */
+  get currentLine(): number {
+    return this.line;
+  }
+
+  /** Goes on reading after a stop at `stopAt`, with no further stop. */
+  resume(onRecord: RecordHandler): void {
+    this.stopAt = Infinity;
+    this.stoppedAt = -1;
+    if (this.pending !== null) {
+      const pending = this.pending;
+      this.pending = null;
+      this.parse(pending, false, onRecord);
+    }
   }
 
   /** Reads what is left at the end of the input. */
@@ -139,7 +164,12 @@ export class CsvReader {
       if (s[0] === 0xef && s[1] === 0xbb && s[2] === 0xbf) pos = 3;
     }
 
+    const stopAt = this.stopAt - this.consumed;
     records: while (pos < n) {
+      if (pos >= stopAt) {
+        this.stoppedAt = this.consumed + pos;
+        break;
+      }
       const recordStart = pos;
       const recordLine = line;
       let c = s[pos]!;
@@ -273,6 +303,7 @@ export class CsvReader {
       onRecord(record);
     }
     this.pending = pos >= n ? null : s.slice(pos);
+    this.consumed += Math.min(pos, n);
     this.line = line;
     if (this.pending !== null && this.pending.length > 4 * maxField) {
       throw new CsvError(`record longer than ${4 * maxField} bytes without an end of line; the file cannot be read past this line`, line);

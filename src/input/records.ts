@@ -18,7 +18,14 @@ export interface ReadSettings {
   /** Called with the bytes read so far, for progress bars. */
   onProgress?: ((bytes: number) => void) | undefined;
   /** Called with the first chunk of text (to size the columns). */
-  onFirstChunk?: ((chunk: Uint8Array) => void) | undefined;
+  onFirstChunk?: ((chunk: Uint8Array, reading: { delimiter: string; quoting: boolean }) => void) | undefined;
+  /**
+   * Stop at the record starting at byte `at` (a worker read the rest,
+   * `parallel.ts`): `reached` is told the line there, and whether the text up
+   * to it was UTF-8 and a record really starts there; it resolves true when
+   * the worker's rows were taken (reading ends), false to read on here.
+   */
+  split?: { at: number; reached: (line: number, usable: boolean) => Promise<boolean> } | undefined;
 }
 
 const CANDIDATES = [44, 9, 59, 124]; // , tab ; |
@@ -64,13 +71,21 @@ export async function readRecords(source: InputSource, settings: ReadSettings, o
       if (reader === null) {
         const delimiter = settings.delimiter ?? delimiterForName(source.name) ?? sniffDelimiter(chunk);
         facts.delimiter = delimiter;
-        reader = new CsvReader(delimiter, settings.maxField, settings.quote ?? delimiter !== '\t');
-        settings.onFirstChunk?.(chunk);
+        const quoting = settings.quote ?? delimiter !== '\t';
+        reader = new CsvReader(delimiter, settings.maxField, quoting);
+        if (settings.split) reader.stopAt = settings.split.at;
+        settings.onFirstChunk?.(chunk, { delimiter, quoting });
       }
       reader.push(chunk, onRecord);
       bytes += chunk.length;
       settings.onProgress?.(bytes);
+      if (reader.stoppedAt >= 0) {
+        const usable = reader.stoppedAt === settings.split!.at && facts.encoding === 'utf-8';
+        if (await settings.split!.reached(reader.currentLine, usable)) return facts;
+        reader.resume(onRecord);
+      }
     }
+    if (reader !== null && reader.stopAt !== Infinity && reader.stoppedAt < 0) await settings.split!.reached(reader.currentLine, false);
     reader?.end(onRecord);
   } catch (error) {
     if (error instanceof CsvError) throw new InputError(`${source.name}:${error.line}: ${error.message}`);

@@ -135,6 +135,7 @@ export async function* textBytes(source: InputSource, chunks: AsyncIterable<Buff
       }
     }
     const out = decoding.push(chunk);
+    facts.encoding = decoding.encoding;
     if (out.length > 0) yield out;
   }
   const tail = decoding.end();

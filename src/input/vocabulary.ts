@@ -165,11 +165,16 @@ export interface Vocabularies {
   category: Vocabulary;
   careSetting: Vocabulary;
   senderType: Vocabulary;
+  /** The extra synonyms they were made with (a worker thread makes the same vocabularies from them). */
+  extra: ExtraSynonyms;
 }
 
+export type ExtraSynonyms = { role?: Synonyms; category?: Synonyms; care_setting?: Synonyms; sender_type?: Synonyms };
+
 /** The vocabularies of a run, with a config file's extra synonyms. */
-export function makeVocabularies(extra: { role?: Synonyms; category?: Synonyms; care_setting?: Synonyms; sender_type?: Synonyms } = {}): Vocabularies {
+export function makeVocabularies(extra: ExtraSynonyms = {}): Vocabularies {
   return {
+    extra,
     role: new Vocabulary('role', ROLE_SYNONYMS, extra.role),
     category: new Vocabulary('category', CATEGORY_SYNONYMS, extra.category, CATEGORY_KEYWORDS),
     careSetting: new Vocabulary('care_setting', CARE_SETTING_SYNONYMS, extra.care_setting),

@@ -59,6 +59,28 @@ export class Column<T extends TypedArray> {
     this.data = bigger;
   }
 
+  /** Appends values, each (but negative ones, which mean none) through `map` when given. */
+  append(values: ArrayLike<number>, map?: Int32Array): void {
+    this.reserve(this.length + values.length);
+    const data = this.data;
+    let at = this.length;
+    if (map === undefined) {
+      data.set(values as never, at);
+      at += values.length;
+    } else {
+      for (let i = 0; i < values.length; i++) {
+        const v = values[i]!;
+        data[at++] = v < 0 ? v : map[v]!;
+      }
+    }
+    this.length = at;
+  }
+
+  /** Drops the values from `length` on. */
+  truncate(length: number): void {
+    if (length < this.length) this.length = length;
+  }
+
   get(index: number): number {
     return this.data[index]!;
   }
