@@ -4,7 +4,7 @@ import { MS_PER_HOUR } from '../model/zone.js';
 import type { ColumnSpec, Row } from '../output/report.js';
 import { bucketBy } from './buckets.js';
 import { groupColumns, groupRow, percent, remember, setShare, windowMask, withIntervals, type MetricContext, type MetricTable, type WithinBound } from './context.js';
-import { meanOrNull, quantileSorted } from './quantile.js';
+import { meanOrNull, quantileBySelection, quantileSorted } from './quantile.js';
 import { kaplanMedian, kaplanMedianInterval, kaplanMeier, sharePercentAt } from './survival.js';
 
 /**
@@ -134,7 +134,6 @@ function latencyRows(context: MetricContext, dims: Dimension[]): Row[] {
       businessHours[q - from] = business[byGroup.order[q]!]! / MS_PER_HOUR;
     }
     hours.sort();
-    businessHours.sort();
     const answered = to - from;
     const row: Row = {
       ...groupRow(groups, g),
@@ -146,7 +145,7 @@ function latencyRows(context: MetricContext, dims: Dimension[]): Row[] {
       mean_hours: meanOrNull(hours),
     };
     settings.within.forEach((b, k) => setShare(row, `pct_within_${b.label}`, within[k]![g]!, total[g]!, z));
-    row.median_business_hours = answered ? quantileSorted(businessHours, 0.5) : null;
+    row.median_business_hours = answered ? quantileBySelection(businessHours, 0.5) : null;
     setShare(row, 'pct_within_2_business_days', withinBusiness[g]!, total[g]!, z);
     row.pending = pending[g]!;
     // Follow-up of each unanswered index message: from sending to the as-of time.

@@ -1,7 +1,7 @@
 import { median } from 'simple-statistics';
 import { describe, expect, it } from 'vitest';
 import { random } from '../generate/synthetic.js';
-import { meanOrNull, quantile, quantileSorted } from './quantile.js';
+import { meanOrNull, quantile, quantileBySelection, quantileSorted } from './quantile.js';
 
 describe('quantileSorted (type 7)', () => {
   it('matches R quantile() values', () => {
@@ -31,5 +31,26 @@ describe('quantileSorted (type 7)', () => {
     expect(quantile([], 0.5)).toBeNull();
     expect(meanOrNull([])).toBeNull();
     expect(meanOrNull([1, 2, 6])).toBe(3);
+  });
+});
+
+describe('quantileBySelection', () => {
+  it('gives exactly what quantileSorted gives on the sorted values, ties and runs of equal values included', () => {
+    let state = 3;
+    const random = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    for (let trial = 0; trial < 300; trial++) {
+      const n = 1 + Math.floor(random() * 200);
+      const distinct = 1 + Math.floor(random() * 10);
+      // Few distinct values (rounds are small integers) or many (hours to reply).
+      const values = Float64Array.from({ length: n }, () => (trial % 2 ? Math.floor(random() * distinct) : random() * 100));
+      const sorted = Float64Array.from(values).sort();
+      for (const p of [0, 0.1, 0.5, 0.9, 1]) expect(quantileBySelection(Float64Array.from(values), p)).toBe(quantileSorted(sorted, p));
+    }
+  });
+
+  it('stays linear on an organ-pipe input and on a million equal values', () => {
+    const pipe = Float64Array.from({ length: 100_001 }, (_, i) => Math.min(i, 100_000 - i));
+    expect(quantileBySelection(Float64Array.from(pipe), 0.5)).toBe(quantileSorted(Float64Array.from(pipe).sort(), 0.5));
+    expect(quantileBySelection(new Float64Array(1_000_000).fill(7), 0.9)).toBe(7);
   });
 });

@@ -4,7 +4,7 @@ import { MS_PER_HOUR } from '../model/zone.js';
 import type { ColumnSpec, Row } from '../output/report.js';
 import { bucketBy } from './buckets.js';
 import { groupColumns, groupRow, range, remember, setShare, windowMask, withIntervals, type MetricContext, type MetricTable } from './context.js';
-import { meanOrNull, quantileSorted } from './quantile.js';
+import { meanOrNull, quantileBySelection } from './quantile.js';
 
 /**
  * Rounds (SPEC 2.4). A round is a patient run followed by a clinician run;
@@ -94,8 +94,6 @@ function roundsRows(context: MetricContext, dims: Dimension[]): Row[] {
       const first = threads.order[threads.start[t]!]!, last = threads.order[threads.start[t + 1]! - 1]!;
       durations[q - from] = (store.utc[last]! - store.utc[first]!) / MS_PER_HOUR;
     }
-    values.sort();
-    durations.sort();
     const count = to - from;
     const le4 = histogram.slice(0, 5).reduce((sum, h) => sum + h[g]!, 0);
     const row: Row = {
@@ -103,7 +101,7 @@ function roundsRows(context: MetricContext, dims: Dimension[]): Row[] {
       threads: count,
       messages: messages[g]!,
       mean_rounds: meanOrNull(values),
-      median_rounds: count ? quantileSorted(values, 0.5) : null,
+      median_rounds: count ? quantileBySelection(values, 0.5) : null,
     };
     setShare(row, 'pct_le_4_rounds', le4, count, context.z);
     return {
@@ -114,7 +112,7 @@ function roundsRows(context: MetricContext, dims: Dimension[]): Row[] {
       rounds_3: histogram[3]![g]!,
       rounds_4: histogram[4]![g]!,
       rounds_5_plus: histogram[5]![g]!,
-      median_duration_hours: count ? quantileSorted(durations, 0.5) : null,
+      median_duration_hours: count ? quantileBySelection(durations, 0.5) : null,
     };
   });
 }

@@ -88,15 +88,18 @@ export interface SurvivalCurve {
  * @example kaplanMeier([1, 2, 2], [2]): at risk 4 at 1 → S 0.75; at risk 3 at 2 with 2 events → S 0.25
  */
 export function kaplanMeier(events: ArrayLike<number>, censored: ArrayLike<number>): SurvivalCurve {
-  const e = Float64Array.from(events).sort();
-  const c = Float64Array.from(censored).sort();
-  const times: number[] = [];
-  const survival: number[] = [];
-  const greenwood: number[] = [];
+  const e = ascending(events);
+  const c = ascending(censored);
+  let steps = 0;
+  for (let i = 0; i < e.length; i++) if (i === 0 || e[i] !== e[i - 1]) steps++;
+  const times = new Float64Array(steps);
+  const survival = new Float64Array(steps);
+  const greenwood = new Float64Array(steps);
   let atRisk = e.length + c.length;
   let s = 1;
   let g = 0;
   let ci = 0;
+  let step = 0;
   for (let i = 0; i < e.length; ) {
     const t = e[i]!;
     while (ci < c.length && c[ci]! < t) {
@@ -110,12 +113,19 @@ export function kaplanMeier(events: ArrayLike<number>, censored: ArrayLike<numbe
     }
     s *= 1 - d / atRisk;
     g += atRisk === d ? Infinity : d / (atRisk * (atRisk - d));
-    times.push(t);
-    survival.push(s);
-    greenwood.push(g);
+    times[step] = t;
+    survival[step] = s;
+    greenwood[step] = g;
+    step++;
     atRisk -= d;
   }
-  return { times: Float64Array.from(times), survival: Float64Array.from(survival), greenwood: Float64Array.from(greenwood) };
+  return { times, survival, greenwood };
+}
+
+/** The values in ascending order: as given when they already are (latency sorts its hours), else a sorted copy. */
+function ascending(values: ArrayLike<number>): ArrayLike<number> {
+  for (let i = 1; i < values.length; i++) if (!(values[i - 1]! <= values[i]!)) return Float64Array.from(values).sort();
+  return values;
 }
 
 /** Index of the last event time ≤ t, or -1. */
