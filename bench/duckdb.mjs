@@ -1,10 +1,11 @@
-// Runs bench/report.sql on a CSV with DuckDB (@duckdb/node-api, installed only for the bench:
-// `npm install --no-save @duckdb/node-api`). Prints each result set as JSON lines when --print.
+// Runs a bench SQL script (bench/report.sql, or the one given with --sql NAME: bench/NAME.sql) on a CSV
+// with DuckDB (@duckdb/node-api, a devDependency) on 2 threads. Prints each result set as JSON lines when --print.
 import { readFileSync } from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
 
 const [file, ...flags] = process.argv.slice(2);
-const sql = readFileSync(new URL('./report.sql', import.meta.url), 'utf8').replace(/:file/g, `'${file.replace(/'/g, "''")}'`);
+const script = flags.includes('--sql') ? flags[flags.indexOf('--sql') + 1] : 'report';
+const sql = readFileSync(new URL(`./${script}.sql`, import.meta.url), 'utf8').replace(/:file/g, `'${file.replace(/'/g, "''")}'`);
 const instance = await DuckDBInstance.create(':memory:', { threads: '2' });
 const connection = await instance.connect();
 for (const statement of sql.split(/;\s*\n/).map((s) => s.replace(/^\s*--.*$/gm, '').trim()).filter(Boolean)) {
