@@ -214,6 +214,11 @@ export class PartWorker {
   stop(): void {
     void this.worker.terminate();
   }
+
+  /** Ends the worker and waits until its memory (hash tables, heap) is given back. */
+  async end(): Promise<void> {
+    await this.worker.terminate();
+  }
 }
 
 /**
