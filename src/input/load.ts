@@ -157,29 +157,33 @@ export async function loadMessages(options: LoadOptions): Promise<Loaded> {
       if (!startWorker || reader.header === null) return;
       startWorker = false;
       if (reading === null) return;
-      part = new PartWorker(
-        {
-          path: source.path!,
-          name: source.name,
-          start: split!.at,
-          rows: Math.ceil((expectedRows ?? split!.size / 64) * (1 - split!.at / split!.size) * 1.05) + 1024,
-          delimiter: reading.delimiter,
-          quoting: reading.quoting,
-          maxField: options.maxField,
-          encoding: options.encoding,
-          header: reader.header,
-          preset: options.preset,
-          map: [...options.map],
-          zone: zone.name,
-          inputZone: inputZone.name,
-          timeFormat: options.timeFormat,
-          systemSenders: options.systemSenders ? [...options.systemSenders] : [],
-          asOf,
-          synonyms: options.vocabularies.extra,
-          errorsShown,
-        },
-        progress,
-      );
+      try {
+        part = new PartWorker(
+          {
+            path: source.path!,
+            name: source.name,
+            start: split!.at,
+            rows: Math.ceil((expectedRows ?? split!.size / 64) * (1 - split!.at / split!.size) * 1.05) + 1024,
+            delimiter: reading.delimiter,
+            quoting: reading.quoting,
+            maxField: options.maxField,
+            encoding: options.encoding,
+            header: reader.header,
+            preset: options.preset,
+            map: [...options.map],
+            zone: zone.name,
+            inputZone: inputZone.name,
+            timeFormat: options.timeFormat,
+            systemSenders: options.systemSenders ? [...options.systemSenders] : [],
+            asOf,
+            synonyms: options.vocabularies.extra,
+            errorsShown,
+          },
+          progress,
+        );
+      } catch {
+        part = null; // no worker here (too many threads, no compiled worker): one thread reads it all
+      }
     };
     try {
       const facts = await readRecords(

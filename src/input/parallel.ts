@@ -193,6 +193,7 @@ export class PartWorker {
   /** Bytes the worker has read so far (for progress bars). */
   bytes = 0;
 
+  /** Throws when no worker can be started (the caller then reads on one thread). */
   constructor(job: PartJob, onProgress?: () => void) {
     this.worker = new Worker(new URL('./load-worker.js', import.meta.url), { workerData: job });
     this.done = new Promise<PartResult>((resolve) => {

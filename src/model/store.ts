@@ -76,11 +76,6 @@ export class Column<T extends TypedArray> {
     this.length = at;
   }
 
-  /** Drops the values from `length` on. */
-  truncate(length: number): void {
-    if (length < this.length) this.length = length;
-  }
-
   get(index: number): number {
     return this.data[index]!;
   }
