@@ -28,9 +28,7 @@ async function readPart(job: PartJob): Promise<void> {
     vocabularies: makeVocabularies(job.synonyms),
     errorsShown: job.errorsShown,
   });
-  reader.columns.reserve(job.rows);
-  reader.rowOfKey.reserve(job.rows);
-  reader.messageIds.reserve(job.rows, 12);
+  reader.reserve(job.rows);
   const summary = { name: job.name, rows: 0, used: 0, skipped: 0 };
   reader.begin(summary, job.header);
   const csv = new CsvReader(job.delimiter, job.maxField, job.quoting, false);

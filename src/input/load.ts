@@ -134,9 +134,7 @@ export async function loadMessages(options: LoadOptions): Promise<Loaded> {
     if (size < 1 << 22) return rows;
     const total = columns.length + rows;
     checkMemoryFor(total, source.name, size);
-    columns.reserve(total);
-    reader.rowOfKey.reserve(total);
-    reader.messageIds.reserve(total, 12);
+    reader.reserve(total);
     return rows;
   };
 

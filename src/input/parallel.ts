@@ -24,7 +24,7 @@ import type { DictionaryState } from '../model/dictionary.js';
 import type { Column } from '../model/store.js';
 import type { Encoding } from './encoding.js';
 import type { ColumnMap, Field, Preset } from './mapping.js';
-import { UNSEEN, type RowError, type RowReader, type SkipReason } from './rows.js';
+import { COLUMN_NAMES, UNSEEN, type ColumnName, type RowError, type RowReader, type SkipReason } from './rows.js';
 import type { ExtraSynonyms } from './vocabulary.js';
 
 /** Files smaller than this are read by one thread (a worker takes about 50 ms to start). */
@@ -133,9 +133,7 @@ export interface PartRows {
   warnings: string[];
 }
 
-type ColumnName = 'utc' | 'localDay' | 'localMinute' | 'messageKey' | 'threadTag' | 'parentKey' | 'senderType' | 'sender' | 'recipient' | 'patient' | 'role' | 'category' | 'department' | 'careSetting';
 type ColumnArray<K extends ColumnName> = RowReader['columns'][K] extends Column<infer T> ? T : never;
-const COLUMN_NAMES: ColumnName[] = ['utc', 'localDay', 'localMinute', 'messageKey', 'threadTag', 'parentKey', 'senderType', 'sender', 'recipient', 'patient', 'role', 'category', 'department', 'careSetting'];
 
 /** The worker's answer: its rows, or why they cannot be used. */
 export type PartResult = { rows: PartRows; bytes: number } | { unusable: string };

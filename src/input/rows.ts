@@ -146,6 +146,10 @@ export const UNSEEN = -1;
 export const SYSTEM = -2;
 export const AFTER_AS_OF = -3;
 
+/** The columns of the message store, by name. */
+export const COLUMN_NAMES = ['utc', 'localDay', 'localMinute', 'messageKey', 'threadTag', 'parentKey', 'senderType', 'sender', 'recipient', 'patient', 'role', 'category', 'department', 'careSetting'] as const;
+export type ColumnName = (typeof COLUMN_NAMES)[number];
+
 /** The columns of the message store while it is built. */
 export class MessageColumns {
   readonly utc = new Column(Float64Array);
@@ -167,12 +171,8 @@ export class MessageColumns {
     return this.utc.length;
   }
 
-  all(): Column<Float64Array | Int32Array | Int16Array | Uint8Array>[] {
-    return [this.utc, this.localDay, this.localMinute, this.messageKey, this.threadTag, this.parentKey, this.senderType, this.sender, this.recipient, this.patient, this.role, this.category, this.department, this.careSetting];
-  }
-
   reserve(rows: number): void {
-    for (const column of this.all()) column.reserve(rows);
+    for (const name of COLUMN_NAMES) this[name].reserve(rows);
   }
 }
 
@@ -223,6 +223,8 @@ export class RowReader {
   private fe = 0;
   private readonly encoder = new TextEncoder();
   private readonly decoder = new TextDecoder();
+  /** The current field as text, for the timestamp parser's error path (made once, not per row). */
+  private readonly currentText = () => this.fieldText();
 
   constructor(private readonly settings: RowSettings) {
     const v = settings.vocabularies;
@@ -246,6 +248,13 @@ export class RowReader {
     this.map = columns?.map ?? null;
     this.headerCount = columns?.count ?? 0;
     for (const f of this.normalizedFields) f.source = summary.name;
+  }
+
+  /** Makes room for `rows` rows at once: the columns, and the message ids (one per row, about 12 bytes each). */
+  reserve(rows: number): void {
+    this.columns.reserve(rows);
+    this.rowOfKey.reserve(rows);
+    this.messageIds.reserve(rows, 12);
   }
 
   /** The current source's column map and header width (null before its header). */
@@ -336,7 +345,7 @@ export class RowReader {
       return this.skip(line, 'unknown sender_type', 'sender_type', `unknown sender type (${showValue(this.fieldText())}); expected patient, clinician or system`);
     }
     if (!this.field(record, c.sent_at!)) return this.missing(line, 'sent_at');
-    const time = settings.customTime === null ? parseTimestampBytes(this.buf, this.fs, this.fe, settings.inputZone, () => this.fieldText()) : settings.customTime(this.fieldText(), settings.inputZone);
+    const time = settings.customTime === null ? parseTimestampBytes(this.buf, this.fs, this.fe, settings.inputZone, this.currentText) : settings.customTime(this.fieldText(), settings.inputZone);
     if (Number.isNaN(time)) {
       const problem = settings.customTime === null ? timestampProblem(this.fieldText()) : `does not match --time-format '${settings.timeFormat}'`;
       return this.skip(line, 'bad timestamp', 'sent_at', `bad timestamp (${showValue(this.fieldText())}): ${problem}`);

@@ -200,11 +200,7 @@ export class ByteDictionary {
       const length = other.offsets[k + 1]! - other.offsets[k]!;
       let slot = hashes[k]! & this.mask;
       while (this.table[slot * STRIDE] !== -1) slot = (slot + 1) & this.mask;
-      const at = slot * STRIDE;
-      this.table[at] = id;
-      this.table[at + 1] = tagOf(hashes[k]!, length);
-      this.table[at + 2] = words[2 * k]!;
-      this.table[at + 3] = words[2 * k + 1]!;
+      this.place(slot, id, tagOf(hashes[k]!, length), words[2 * k]!, words[2 * k + 1]!);
     }
     this.last = -1;
     return ids;
@@ -275,15 +271,7 @@ export class ByteDictionary {
     this.count = count;
     this.used = this.offsets[count]!;
     this.last = -1;
-    const table = this.table;
-    const old = table.slice();
-    table.fill(-1);
-    for (let at = 0; at < old.length; at += STRIDE) {
-      if (old[at]! < 0 || old[at]! >= count) continue;
-      let slot = old[at + 1]! & HASH_BITS & this.mask;
-      while (table[slot * STRIDE] !== -1) slot = (slot + 1) & this.mask;
-      table.set(old.subarray(at, at + STRIDE), slot * STRIDE);
-    }
+    this.resizeTable(this.mask + 1, count);
   }
 
   /** The id of a string key, adding it when new. */
@@ -314,22 +302,27 @@ export class ByteDictionary {
     this.offsets[id] = this.used;
     this.used += length;
     this.offsets[id + 1] = this.used;
-    const at = slot * STRIDE;
-    this.table[at] = id;
-    this.table[at + 1] = tag;
-    this.table[at + 2] = word0;
-    this.table[at + 3] = word1;
+    this.place(slot, id, tag, word0, word1);
     // Load factor at most 0.75: linear probing stays short with a well-mixed hash.
     if (this.count * 4 > (this.mask + 1) * 3) this.resizeTable((this.mask + 1) * 2);
     return id;
   }
 
-  private resizeTable(size: number): void {
+  private place(slot: number, id: number, tag: number, word0: number, word1: number): void {
+    const at = slot * STRIDE;
+    this.table[at] = id;
+    this.table[at + 1] = tag;
+    this.table[at + 2] = word0;
+    this.table[at + 3] = word1;
+  }
+
+  /** Rebuilds the table with `size` slots, keeping the keys with ids below `below`. */
+  private resizeTable(size: number, below = Infinity): void {
     const old = this.table;
     const table = new Int32Array(size * STRIDE).fill(-1);
     const mask = size - 1;
     for (let at = 0; at < old.length; at += STRIDE) {
-      if (old[at]! < 0) continue;
+      if (old[at]! < 0 || old[at]! >= below) continue;
       let slot = old[at + 1]! & HASH_BITS & mask;
       while (table[slot * STRIDE] !== -1) slot = (slot + 1) & mask;
       table.set(old.subarray(at, at + STRIDE), slot * STRIDE);
