@@ -6,6 +6,7 @@ import { generateCommand } from './commands/generate.js';
 import { latencyCommand } from './commands/latency.js';
 import { reportCommand } from './commands/report.js';
 import { roundsCommand } from './commands/rounds.js';
+import { sqlCommand } from './commands/sql.js';
 import { validateCommand } from './commands/validate.js';
 import { volumeCommand } from './commands/volume.js';
 import { isOutOfMemory, MsgworkError, runState } from './errors.js';
@@ -37,7 +38,7 @@ Examples:
   npx msgwork report -o results/ samples/messages.csv   # one CSV per section + manifest.json
   npx msgwork columns latency`,
     );
-  for (const command of [reportCommand(), volumeCommand(), afterHoursCommand(), latencyCommand(), roundsCommand(), validateCommand(), checkCommand(), generateCommand(), columnsCommand()]) {
+  for (const command of [reportCommand(), volumeCommand(), afterHoursCommand(), latencyCommand(), roundsCommand(), validateCommand(), checkCommand(), generateCommand(), columnsCommand(), sqlCommand()]) {
     command.exitOverride();
     command.showHelpAfterError('(run with --help for usage)');
     command.configureOutput({ outputError: (text, write) => write(`msgwork ${command.name()}: ${text.replace(/^error: /, '')}`) });

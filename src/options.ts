@@ -14,7 +14,7 @@ import { ENCODINGS, parseEncoding, type Encoding } from './input/encoding.js';
  * groups they take, the config file (`--config`) may hold any of them, and
  * flags given on the command line override the config file.
  */
-export type OptionGroup = 'config' | 'input' | 'window' | 'metrics' | 'output' | 'pseudonym' | 'privacy' | 'check' | 'generate';
+export type OptionGroup = 'config' | 'input' | 'window' | 'metrics' | 'output' | 'pseudonym' | 'privacy' | 'check' | 'generate' | 'database' | 'sql';
 type Kind = 'string' | 'boolean' | 'number' | 'list';
 
 interface OptionDef {
@@ -64,6 +64,9 @@ export const OPTIONS: readonly OptionDef[] = [
   { flags: '--quiet', description: 'print only results and errors', group: 'output', kind: 'boolean' },
   { flags: '--pseudonymize <key>', description: 'replace clinician ids in outputs with a keyed hash', group: 'pseudonym', kind: 'string' },
   { flags: '--min-cell <n>', description: 'suppress counts below n and figures derived from them', group: 'privacy', kind: 'number' },
+  { flags: '--db <url>', description: 'compute in a database instead of reading files: duckdb:FILE or postgres://user@host/database (SPEC 7; the script of msgwork sql)', group: 'database', kind: 'string', sections: ['volume', 'after-hours', 'latency', 'rounds'] },
+  { flags: '--table <name>', description: "the table or view with the canonical columns (with duckdb:, also read_parquet('FILE'))", group: 'database', kind: 'string' },
+  { flags: '--dialect <name>', description: 'duckdb, postgres (both executed in msgwork\'s tests); tsql, snowflake, bigquery, spark (generated and parsed, not executed here)', group: 'sql', kind: 'string', choices: ['duckdb', 'postgres', 'tsql', 'snowflake', 'bigquery', 'spark'] },
   { flags: '--rule <rule>', description: "threshold rule 'SECTION.COLUMN OP NUMBER' (repeatable)", group: 'check', kind: 'list' },
   { flags: '--threads <n>', description: 'number of threads', group: 'generate', kind: 'number', default: '1000' },
   { flags: '--seed <n>', description: 'random seed', group: 'generate', kind: 'number', default: '1' },
@@ -97,15 +100,18 @@ const HELP_GROUPS: Record<OptionGroup, string> = {
   privacy: 'Privacy:',
   check: 'Rules:',
   generate: 'Synthetic export:',
+  database: 'Database:',
+  sql: 'Database:',
 };
 
 /** Time options that are about reading timestamps, shown under Time rather than Input. */
 const TIME_OPTIONS = new Set(['--timezone', '--input-timezone', '--time-format']);
 
 /** Adds the options of the given groups (and --config, which every command takes) to a command, grouped in its help. */
-export function addOptions(command: Command, groups: readonly OptionGroup[], sections?: readonly string[]): Command {
+export function addOptions(command: Command, groups: readonly OptionGroup[], sections?: readonly string[], except: ReadonlySet<string> = new Set()): Command {
   for (const def of OPTIONS) {
     if (def.group !== 'config' && !groups.includes(def.group)) continue;
+    if (except.has(longFlag(def.flags))) continue;
     // Options of one section's definitions only on the commands that compute it.
     if (sections !== undefined && def.sections !== undefined && !def.sections.some((s) => sections.includes(s))) continue;
     const option = new Option(def.flags, def.description);

@@ -29,8 +29,8 @@ interface SectionDefinition {
   compute: (context: MetricContext, dims: Dimension[]) => MetricTable;
   /** The section's columns for these settings (known before any data is read). */
   columns: (settings: MetricSettings, dims: Dimension[]) => ColumnSpec[];
-  definition: (context: MetricContext) => string;
-  notes?: (context: MetricContext) => string[];
+  definition: (context: Pick<MetricContext, 'settings'>) => string;
+  notes?: (context: Pick<MetricContext, 'settings'>) => string[];
 }
 
 const clock = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
@@ -369,6 +369,10 @@ function highlights(context: MetricContext, built: readonly Section[]): Highligh
  */
 export async function runMetrics(command: Command, files: string[], names: readonly SectionName[]): Promise<void> {
   const { raw, settings, format } = await prepare(command, files);
+  if (optionString(raw, 'db') !== undefined) {
+    const { databaseReport } = await import('./database.js');
+    return emit(await databaseReport(raw, settings, metricSettings(raw), privacySettings(raw), parseBy(optionString(raw, 'by')), names), format, raw);
+  }
   // Vega loads in a second thread while this one reads the messages.
   const charts = format === 'html' ? startChartRenderer() : undefined;
   const dims = parseBy(optionString(raw, 'by'));
@@ -412,7 +416,7 @@ export function metricCommand(name: string, summary: string, help: string, secti
     .summary(summary)
     .argument('[files...]', 'message exports (CSV, TSV, .gz); - or none for standard input')
     .addHelpText('after', help);
-  addOptions(command, ['input', 'window', 'metrics', 'output', 'pseudonym', 'privacy'], sections);
+  addOptions(command, ['input', 'window', 'metrics', 'output', 'pseudonym', 'privacy', 'database'], sections);
   command.action((files: string[], _options: unknown, self: Command) => runMetrics(self, files, sections));
   return command;
 }

@@ -137,7 +137,7 @@ export function windowMask(context: MetricContext, kind: EntityKind, entities: I
  * year, weeks is the days of that period inside the window / 7); null when
  * no dimension is a calendar period.
  */
-export function periodDaysInWindow(context: MetricContext, dims: Dimension[], labels: readonly string[]): { inside: number; full: number } | null {
+export function periodDaysInWindow(context: Pick<MetricContext, 'since' | 'until'>, dims: Dimension[], labels: readonly string[]): { inside: number; full: number } | null {
   let first = context.since, last = context.until;
   let fullFirst = -Infinity, fullLast = Infinity;
   let any = false;
@@ -161,7 +161,7 @@ export function groupWeeks(context: MetricContext, groups: Groups, g: number): n
 }
 
 /** The periods of a table's rows that are only partly inside the window (SPEC 2 "Window"), for notes and JSON. */
-export function partialPeriods(context: MetricContext, dims: Dimension[], rows: readonly Row[]): { period: string; days_in_window: number; days: number }[] {
+export function partialPeriods(context: Pick<MetricContext, 'since' | 'until'>, dims: Dimension[], rows: readonly Row[]): { period: string; days_in_window: number; days: number }[] {
   const out: { period: string; days_in_window: number; days: number }[] = [];
   const seen = new Set<string>();
   for (const row of rows) {

@@ -94,6 +94,19 @@ function compareLabels(dimension: Dimension, a: string, b: string): number {
   return va < vb ? -1 : va > vb ? 1 : 0;
 }
 
+/**
+ * The display order of two groups' labels (SPEC 2 "Groups"): roles and
+ * categories in vocabulary order, weekdays Monday first, hours by number,
+ * other labels by text; `unknown`, then `unattributed`, last.
+ */
+export function compareGroupLabels(dims: readonly Dimension[], a: readonly string[], b: readonly string[]): number {
+  for (let d = 0; d < dims.length; d++) {
+    const c = compareLabels(dims[d]!, a[d]!, b[d]!);
+    if (c !== 0) return c;
+  }
+  return 0;
+}
+
 /** ISO week `YYYY-Www` of a day number. */
 export function isoWeek(day: number): string {
   const thursday = day - weekdayOf(day) + 3;
@@ -239,13 +252,7 @@ export function groupEntities(dims: Dimension[], kind: EntityKind, entities: Int
     of[p] = g;
   }
   const sorted = labels.map((_, g) => g);
-  sorted.sort((a, b) => {
-    for (let d = 0; d < dims.length; d++) {
-      const c = compareLabels(dims[d]!, labels[a]![d]!, labels[b]![d]!);
-      if (c !== 0) return c;
-    }
-    return 0;
-  });
+  sorted.sort((a, b) => compareGroupLabels(dims, labels[a]!, labels[b]!));
   return { dims, of, labels, clinician: Int32Array.from(groupClinician), sorted };
 }
 

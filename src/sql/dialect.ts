@@ -71,7 +71,7 @@ export interface Dialect {
 /** `(VALUES (DATE '…'), …) AS h(d)`, the form most engines take. */
 function valuesDates(date: (iso: string) => string) {
   return (dates: readonly string[]) =>
-    dates.length === 0 ? `(SELECT ${date('1970-01-01')} AS d WHERE 1 = 0) AS h` : `(VALUES ${dates.map((d) => `(${date(d)})`).join(', ')}) AS h(d)`;
+    dates.length === 0 ? `(SELECT ${date('1970-01-01')} AS d FROM (SELECT 1 AS one) AS z WHERE 1 = 0) AS h` : `(VALUES ${dates.map((d) => `(${date(d)})`).join(', ')}) AS h(d)`;
 }
 
 const quoteDouble = (name: string) => `"${name.replace(/"/g, '""')}"`;
@@ -105,7 +105,7 @@ const duckdb: Dialect = {
   isoWeekLabel: (date) => `strftime(${date}, '%G-W%V')`,
   replaceAll: (value, pattern, replacement) => `regexp_replace(${value}, ${sqlString(pattern)}, ${sqlString(replacement)}, 'g')`,
   ln: (value) => `ln(${value})`,
-  binaryOrder: (value) => value,
+  binaryOrder: (value) => value, // strings compare by their UTF-8 bytes
   toText: (value) => `CAST(${value} AS VARCHAR)`,
   dateTable: valuesDates((iso) => `DATE '${iso}'`),
 };
@@ -132,8 +132,8 @@ const postgres: Dialect = {
   minuteOf: (naive) => `CAST(EXTRACT(MINUTE FROM ${naive}) AS INTEGER)`,
   yearOf: (value) => `CAST(EXTRACT(YEAR FROM ${value}) AS INTEGER)`,
   isoWeekday: (date) => `CAST(EXTRACT(ISODOW FROM ${date}) AS INTEGER)`,
-  monthLabel: (date) => `to_char(${date}, 'YYYY-MM')`,
-  isoWeekLabel: (date) => `to_char(${date}, 'IYYY-"W"IW')`,
+  monthLabel: (date) => `to_char(CAST(${date} AS TIMESTAMP), 'YYYY-MM')`,
+  isoWeekLabel: (date) => `to_char(CAST(${date} AS TIMESTAMP), 'IYYY-"W"IW')`,
   replaceAll: (value, pattern, replacement) => `regexp_replace(${value}, ${sqlString(pattern)}, ${sqlString(replacement)}, 'g')`,
   ln: (value) => `ln(${value})`,
   binaryOrder: (value) => `${value} COLLATE "C"`,
@@ -200,9 +200,9 @@ const snowflake: Dialect = {
   isoWeekLabel: (date) => `CONCAT(YEAROFWEEKISO(${date}), '-W', LPAD(WEEKISO(${date}), 2, '0'))`,
   replaceAll: (value, pattern, replacement) => `REGEXP_REPLACE(${value}, ${sqlString(pattern.replace(/\\/g, '\\\\'))}, ${sqlString(replacement)})`,
   ln: (value) => `LN(${value})`,
-  binaryOrder: (value) => `COLLATE(${value}, 'utf8')`,
+  binaryOrder: (value) => value, // no collation set: strings compare by their UTF-8 bytes
   toText: (value) => `CAST(${value} AS VARCHAR)`,
-  dateTable: (dates) => (dates.length === 0 ? `(SELECT TO_DATE('1970-01-01') AS d WHERE 1 = 0) AS h` : `(SELECT TO_DATE(column1) AS d FROM VALUES ${dates.map((d) => `('${d}')`).join(', ')}) AS h`),
+  dateTable: (dates) => (dates.length === 0 ? `(SELECT TO_DATE('1970-01-01') AS d FROM (SELECT 1 AS one) AS z WHERE 1 = 0) AS h` : `(SELECT TO_DATE(column1) AS d FROM VALUES ${dates.map((d) => `('${d}')`).join(', ')}) AS h`),
 };
 
 const bigquery: Dialect = {
@@ -231,9 +231,10 @@ const bigquery: Dialect = {
   isoWeekLabel: (date) => `FORMAT_DATE('%G-W%V', ${date})`,
   replaceAll: (value, pattern, replacement) => `REGEXP_REPLACE(${value}, ${backslashString(pattern)}, ${backslashString(replacement)})`,
   ln: (value) => `LN(${value})`,
-  binaryOrder: (value) => `CAST(${value} AS BYTES)`,
+  binaryOrder: (value) => value, // strings compare by code point unless a collation is set
   toText: (value) => `CAST(${value} AS STRING)`,
-  dateTable: (dates) => `(SELECT d FROM UNNEST(ARRAY<DATE>[${dates.map((d) => `DATE '${d}'`).join(', ')}]) AS d) AS h`,
+  dateTable: (dates) =>
+    dates.length === 0 ? `(SELECT DATE '1970-01-01' AS d FROM (SELECT 1 AS one) AS z WHERE 1 = 0) AS h` : `(SELECT d FROM UNNEST(ARRAY<DATE>[${dates.map((d) => `DATE '${d}'`).join(', ')}]) AS d) AS h`,
 };
 
 const spark: Dialect = {
@@ -262,7 +263,7 @@ const spark: Dialect = {
   isoWeekLabel: (date) => `concat(CAST(extract(YEAROFWEEK FROM ${date}) AS STRING), '-W', lpad(CAST(weekofyear(${date}) AS STRING), 2, '0'))`,
   replaceAll: (value, pattern, replacement) => `regexp_replace(${value}, ${backslashString(pattern)}, ${backslashString(replacement)})`,
   ln: (value) => `ln(${value})`,
-  binaryOrder: (value) => `CAST(${value} AS BINARY)`,
+  binaryOrder: (value) => value, // strings compare by their UTF-8 bytes
   toText: (value) => `CAST(${value} AS STRING)`,
   dateTable: valuesDates((iso) => `DATE '${iso}'`),
 };

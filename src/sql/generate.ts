@@ -134,23 +134,25 @@ class Generator {
   /** The comparison key of a raw value, as vocabularyKey computes it. */
   private key(expr: string): string {
     const d = this.d;
-    return `TRIM(${d.replaceAll(d.replaceAll(`LOWER(TRIM(${d.toText(expr)}))`, '\\.', ''), '[ \\t\\r\\n_/-]+', ' ')})`;
+    return `TRIM(${d.replaceAll(d.replaceAll(`LOWER(${expr})`, '\\.', ''), '[ \\t\\r\\n_/-]+', ' ')})`;
   }
 
-  /** A CASE mapping raw values to canonical ones; empty and `unknown` become NULL; others are kept trimmed. */
-  private vocabulary(expr: string, tables: Synonyms[], keywords: readonly (readonly [string, readonly string[]])[] = []): string {
-    const key = this.key(expr);
+  /**
+   * A CASE mapping a value's comparison key (column `k`) to the canonical value;
+   * empty and `unknown` become NULL; others are kept trimmed (column `raw`).
+   */
+  private vocabulary(raw: string, k: string, tables: Synonyms[], keywords: readonly (readonly [string, readonly string[]])[] = []): string {
     const seen = new Map<string, string>();
     for (const table of tables) {
       for (const [canonical, words] of Object.entries(table)) {
         for (const word of [canonical, ...words]) seen.set(vocabularyKey(word), canonical);
       }
     }
-    const whens = [...seen].map(([k, v]) => `WHEN ${this.s(k)} THEN ${this.s(v)}`).join(' ');
-    const rules = keywords.map(([canonical, words]) => `WHEN ${words.map((w) => `CONCAT(' ', ${key}, ' ') LIKE ${this.s(`% ${w} %`)}`).join(' OR ')} THEN ${this.s(canonical)}`).join(' ');
-    const trimmed = `TRIM(${this.d.toText(expr)})`;
-    const fallback = rules ? `CASE ${rules} ELSE ${trimmed} END` : trimmed;
-    return `CASE WHEN ${expr} IS NULL OR ${trimmed} = '' OR ${key} = 'unknown' THEN NULL ELSE CASE ${key} ${whens} ELSE ${fallback} END END`;
+    const whens = [...seen].map(([key, v]) => `WHEN ${this.s(key)} THEN ${this.s(v)}`).join(' ');
+    const padded = `CONCAT(' ', ${k}, ' ')`;
+    const rules = keywords.map(([canonical, words]) => `WHEN ${words.map((w) => `${padded} LIKE ${this.s(`% ${w} %`)}`).join(' OR ')} THEN ${this.s(canonical)}`).join('\n      ');
+    const fallback = rules ? `CASE ${rules}\n      ELSE ${raw} END` : raw;
+    return `CASE WHEN ${raw} IS NULL OR ${k} = 'unknown' THEN NULL ELSE CASE ${k}\n      ${whens}\n      ELSE ${fallback} END END`;
   }
 
   private nonEmpty(column: string): string {
@@ -171,22 +173,26 @@ class Generator {
   private messages(): void {
     const { o, d } = this;
     const synonyms = o.synonyms;
-    const stype = this.vocabulary(d.ident('sender_type'), [SENDER_TYPE_SYNONYMS, synonyms.sender_type ?? {}]);
     const system = o.systemSenders.length ? ` OR (r.stype = 'clinician' AND r.sender_id IN (${o.systemSenders.map((id) => this.s(id)).join(', ')}))` : '';
+    const text = ['message_id', 'thread_id', 'patient_id', 'recipient_id', 'sender_id', 'sender_type', 'sender_role', 'category', 'department', 'care_setting'];
+    const keyed = ['sender_type', 'sender_role', 'category', 'care_setting'];
     this.create(
       T.src,
       `SELECT r.message_id, r.thread_id, r.sent_at, r.patient_id, r.recipient_id, r.role, r.category, r.department, r.care_setting,
   CASE WHEN r.stype = 'clinician' THEN r.sender_id END AS sender_id,
   CASE WHEN r.stype = 'system' OR r.category = 'system'${system} THEN 'system' ELSE r.stype END AS sender_type
 FROM (
-  SELECT ${this.nonEmpty('message_id')} AS message_id, ${this.nonEmpty('thread_id')} AS thread_id, ${d.ident('sent_at')} AS sent_at,
-    ${this.nonEmpty('patient_id')} AS patient_id, ${this.nonEmpty('recipient_id')} AS recipient_id, ${this.nonEmpty('sender_id')} AS sender_id,
-    ${stype} AS stype,
-    ${this.vocabulary(d.ident('sender_role'), [ROLE_SYNONYMS, synonyms.role ?? {}])} AS role,
-    ${this.vocabulary(d.ident('category'), [CATEGORY_SYNONYMS, synonyms.category ?? {}], CATEGORY_KEYWORDS)} AS category,
-    CASE WHEN LOWER(${this.nonEmpty('department')}) = 'unknown' THEN NULL ELSE ${this.nonEmpty('department')} END AS department,
-    ${this.vocabulary(d.ident('care_setting'), [CARE_SETTING_SYNONYMS, synonyms.care_setting ?? {}])} AS care_setting
-  FROM ${o.table}
+  SELECT v.message_id, v.thread_id, v.sent_at, v.patient_id, v.recipient_id, v.sender_id,
+    ${this.vocabulary('v.sender_type', 'v.k_sender_type', [SENDER_TYPE_SYNONYMS, synonyms.sender_type ?? {}])} AS stype,
+    ${this.vocabulary('v.sender_role', 'v.k_sender_role', [ROLE_SYNONYMS, synonyms.role ?? {}])} AS role,
+    ${this.vocabulary('v.category', 'v.k_category', [CATEGORY_SYNONYMS, synonyms.category ?? {}], CATEGORY_KEYWORDS)} AS category,
+    CASE WHEN LOWER(v.department) = 'unknown' THEN NULL ELSE v.department END AS department,
+    ${this.vocabulary('v.care_setting', 'v.k_care_setting', [CARE_SETTING_SYNONYMS, synonyms.care_setting ?? {}])} AS care_setting
+  FROM (
+    SELECT u.*, ${keyed.map((c) => `${this.key(`u.${c}`)} AS k_${c}`).join(',\n      ')}
+    FROM (SELECT ${d.ident('sent_at')} AS sent_at, ${text.map((c) => `${this.nonEmpty(c)} AS ${c}`).join(',\n        ')}
+      FROM ${o.table}) u
+  ) v
 ) r
 WHERE r.message_id IS NOT NULL AND r.thread_id IS NOT NULL AND r.patient_id IS NOT NULL AND r.sent_at IS NOT NULL
   AND ${d.yearOf(`r.sent_at`)} BETWEEN 1990 AND 2099
@@ -292,7 +298,7 @@ CROSS JOIN ${this.t(T.run)} r`,
     const close = end >= 1440 ? dayEnd : `LEAST(${dayEnd}, ${this.instant(d.addMinutes(d.midnight('c.d'), end), o.zone)})`;
     this.create(
       T.cal,
-      `SELECT k.d, k.open_ms, k.close_ms, COALESCE(SUM(k.close_ms - k.open_ms) OVER (ORDER BY k.d ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS work_before
+      `SELECT k.d, k.open_ms, k.close_ms, SUM(k.close_ms - k.open_ms) OVER (ORDER BY k.d ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) - (k.close_ms - k.open_ms) AS work_before
 FROM (SELECT w.d, CASE WHEN w.work = 1 THEN w.open_ms ELSE 0 END AS open_ms, CASE WHEN w.work = 1 THEN GREATEST(w.open_ms, w.close_ms) ELSE 0 END AS close_ms
   FROM (SELECT c.d, CASE WHEN ${isWork} THEN 1 ELSE 0 END AS work, ${open} AS open_ms, ${close} AS close_ms
     FROM (${this.dayNumbers('first_day', 'last_day')}) c LEFT JOIN ${this.t(T.holidays)} hol ON hol.d = c.d) w) k`,

@@ -1,0 +1,128 @@
+import { UsageError } from '../errors.js';
+import { partialPeriods, type MetricSettings } from '../metrics/context.js';
+import { compareGroupLabels, groupColumn, type Dimension } from '../model/groups.js';
+import { safeLabel } from '../model/labels.js';
+import { formatDay } from '../model/zone.js';
+import { optionString, type InputSettings, type RawOptions } from '../options.js';
+import { pseudonym } from '../output/privacy.js';
+import type { Report, Row, Section } from '../output/report.js';
+import { generateSql } from '../sql/generate.js';
+import { parseDatabase, runScript } from '../sql/run.js';
+import { sqlOptions } from '../sql/settings.js';
+import { formatInstant, plural, thousands } from './context.js';
+import { protect, SECTIONS, sectionName, type PrivacySettings, type SectionName } from './metrics.js';
+
+/** The facts the script's `run` result set reports: the window, follow-up and row counts. */
+interface RunFacts {
+  first_day: number;
+  last_day: number;
+  since_day: number;
+  until_day: number;
+  as_of_ms: number;
+  messages: number;
+  rows_read: number;
+  system_messages: number;
+  after_as_of: number;
+  outside_window: number;
+}
+
+/**
+ * `report --db URL --table NAME` (SPEC 7): the script of `msgwork sql` run in
+ * the database, its result sets made into the sections every writer takes —
+ * labels made safe to show, clinician ids pseudonymised when asked, rows in
+ * the in-memory engine's order, --min-cell applied to the tables together.
+ */
+export async function databaseReport(
+  raw: RawOptions,
+  settings: InputSettings,
+  metric: MetricSettings,
+  privacy: PrivacySettings,
+  dims: Dimension[],
+  names: readonly SectionName[],
+): Promise<Report> {
+  if (settings.files.length > 0) throw new UsageError('--db reads the messages from the database: give either files or --db, not both');
+  const db = parseDatabase(optionString(raw, 'db')!);
+  const table = optionString(raw, 'table') ?? '';
+  const views: Dimension[][] = dims.length > 0 ? [dims] : names.length > 1 ? [[], ['role'], ['category']] : [[]];
+  const statements = generateSql(await sqlOptions(settings, metric, db.dialect, table, names, views));
+  const results = await runScript(db, statements);
+  const run = results.get('run')![0]! as unknown as RunFacts;
+  if (!run.messages) throw new UsageError(`--db ${db.shown}: the table ${table} has no usable messages (patient or clinician, with ids and a sent_at from 1990 to 2099)`);
+  const window = { since: run.since_day, until: run.until_day };
+  const context = { settings: metric, ...window };
+  const label = (column: string, value: unknown): Row[string] => {
+    if (typeof value !== 'string') return (value ?? null) as Row[string];
+    if (column === 'clinician_id' && privacy.pseudonymize && value !== 'unattributed') return pseudonym(value, privacy.pseudonymize);
+    return safeLabel(value);
+  };
+  const computed: Section[] = [];
+  for (const name of names) {
+    const definition = SECTIONS[name];
+    const totalRows = results.get(`${name}.total`) ?? results.get(name);
+    for (const view of views) {
+      const columns = definition.columns(metric, view);
+      const toRow = (r: Row): Row => Object.fromEntries(columns.map((c) => [c.name, label(c.name, r[c.name])]));
+      const rows = (results.get(sectionName(name, view)) ?? []).map(toRow);
+      const groupNames = view.map(groupColumn);
+      rows.sort((a, b) => compareGroupLabels(view, groupNames.map((n) => String(a[n])), groupNames.map((n) => String(b[n]))));
+      const total = totalRows?.[0] ? Object.fromEntries(Object.entries(totalRows[0]).map(([k, v]) => [k, label(k, v)])) : undefined;
+      const partial = partialPeriods(context, view, rows);
+      computed.push({
+        name: sectionName(name, view),
+        title: `${definition.title}${view.length ? ` by ${view.join(' × ')}` : ''}`,
+        definition: definition.definition(context),
+        columns,
+        rows,
+        ...(total ? { total } : {}),
+        notes: [
+          ...(definition.notes?.(context) ?? []),
+          ...(partial.length ? [`Partial periods (per-week rates use their days inside the window): ${partial.map((p) => `${p.period} (${p.days_in_window} of ${p.days} days)`).join(', ')}.`] : []),
+        ],
+        ...(partial.length ? { partialPeriods: partial } : {}),
+      });
+    }
+  }
+  const { sections, suppression } = protect(computed, privacy.minCell);
+  const zone = settings.zone;
+  const source = settings.rangeSource ?? 'dates in the data';
+  return {
+    title: names.length > 1 ? 'msgwork report: clinician messaging workload' : `msgwork ${names[0]}`,
+    settings: {
+      inputs: [{ name: `${db.shown} ${table}`, rows: run.rows_read, used: run.messages + run.after_as_of }],
+      database: db.shown,
+      table,
+      engine: `${db.dialect} (msgwork sql --dialect ${db.dialect})`,
+      preset: 'canonical',
+      roster: null,
+      config: settings.configFile ?? null,
+      timezone: zone.name,
+      window: { since: formatDay(window.since), until: formatDay(window.until), days: window.until - window.since + 1, source },
+      as_of: new Date(run.as_of_ms).toISOString(),
+      as_of_source: settings.asOf === undefined ? 'the latest message' : '--as-of',
+      work_hours: settings.workHoursText,
+      work_days: settings.workDaysText,
+      holidays: settings.holidays ?? null,
+      evening: raw.evening ?? '17:00-19:00',
+      session_gap_minutes: metric.sessionGapMinutes,
+      minutes_per_message: metric.minutesPerMessage,
+      latency_index: metric.latencyIndex,
+      within: metric.within.map((b) => b.label),
+      by: dims,
+      rows: { read: run.rows_read, used: run.messages, system_messages: run.system_messages, outside_window: run.outside_window, after_as_of: run.after_as_of },
+      pseudonymized: privacy.pseudonymize !== undefined,
+      min_cell: privacy.minCell ?? null,
+      ...(suppression ? { suppression: { min_cell: suppression.minCell, hidden_cells: suppression.hidden, small_counts: suppression.primary, complementary_counts: suppression.complementary } } : {}),
+    },
+    header: [
+      `input: table ${table} in ${db.shown} (computed by the database: msgwork sql --dialect ${db.dialect})`,
+      `time zone: ${zone.name}${settings.inputZone.name !== zone.name ? ` (sent_at read in ${settings.inputZone.name})` : ''}`,
+      `window: ${formatDay(window.since)} to ${formatDay(window.until)} (${source}); follow-up to ${formatInstant(run.as_of_ms, zone)}${settings.asOf === undefined ? ' (the latest message)' : ' (--as-of)'}`,
+      `work window: ${settings.workDaysText} ${settings.workHoursText}${settings.holidays ? `, holidays ${settings.holidays}` : ''}`,
+      `rows: ${thousands(run.rows_read)} in the table, ${thousands(run.messages)} used` +
+        (run.system_messages ? `, ${plural(run.system_messages, 'system message')} excluded` : '') +
+        (run.outside_window ? `, ${plural(run.outside_window, 'message')} outside the window (read for threads and replies)` : '') +
+        (run.after_as_of ? `, ${plural(run.after_as_of, 'message')} after --as-of left out` : ''),
+    ],
+    sections,
+  };
+}
