@@ -5,6 +5,7 @@
 //     file in the same run (SPEC 6): the full query (bench/report.sql, every report figure, checked
 //     equal to ours) and the quick query (bench/quick.sql, what an analyst writes in an afternoon),
 //     and prints both ratios.
+//     Then times `msgwork report --db duckdb:` (SPEC 7) on the export loaded as a DuckDB table.
 //  4. Times `msgwork report` (JSON and HTML) on the 10,000-message sample (start-up included).
 // Both tools read the times as UTC (--timezone UTC), so the SQL needs no zone conversion.
 import { spawn, spawnSync } from 'node:child_process';
@@ -79,6 +80,16 @@ if (duck) {
   console.log(`ratio msgwork / full query: ${(ours.seconds / duck.seconds).toFixed(2)} (target ≤ 0.5)`);
   console.log(`peak memory ${ours.peakMB.toFixed(0)} MB: ${ours.peakMB <= 1024 ? 'within' : 'over'} 1 GB`);
   console.log(compareFigures(JSON.parse(ours.stdout), duck.stdout));
+
+  // SPEC 7: the same report computed by DuckDB (msgwork report --db), on the export loaded as a table.
+  const table = join(dirname(data), 'messages.duckdb');
+  if (!existsSync(table) || statSync(table).mtimeMs < statSync(data).mtimeMs) {
+    const load = await measure([join(root, 'bench/load-duckdb.mjs'), data, table]);
+    console.log(`loaded the export into ${table} (table messages): ${load.seconds.toFixed(1)} s`);
+  }
+  const inDb = await measure([bin, 'report', '--db', `duckdb:${table}`, '--table', 'messages', '--timezone', 'UTC', '--format', 'json']);
+  const { cells, largest } = relativeDifference(JSON.parse(ours.stdout).sections, JSON.parse(inDb.stdout).sections);
+  console.log(`msgwork report --db duckdb: (the script of msgwork sql, in DuckDB): ${inDb.seconds.toFixed(1)} s wall, peak ${inDb.peakMB.toFixed(0)} MB; ${(inDb.seconds / ours.seconds).toFixed(2)} × the in-memory report; ${cells} cells, largest relative difference ${largest.toExponential(1)}`);
 }
 
 for (const format of ['json', 'html']) {
@@ -86,6 +97,22 @@ for (const format of ['json', 'html']) {
   for (let i = 0; i < 5; i++) small.push((await measure([bin, 'report', '--config', join(root, 'samples/config.json'), '--format', format, join(root, 'samples/messages.csv')])).seconds);
   small.sort((a, b) => a - b);
   console.log(`samples/messages.csv (10,027 rows), report --format ${format} with start-up: median ${small[2].toFixed(2)} s of 5 runs (target ≤ ${format === 'json' ? '0.4' : '0.7'} s)`);
+}
+
+/** Cells compared and the largest relative difference between two reports' sections (Infinity when a cell differs otherwise). */
+function relativeDifference(expected, actual) {
+  let cells = 0, largest = 0;
+  for (const [name, { rows }] of Object.entries(expected)) {
+    rows.forEach((row, r) => {
+      for (const [column, value] of Object.entries(row)) {
+        cells++;
+        const other = actual[name]?.rows[r]?.[column];
+        if (value === other) continue;
+        largest = Math.max(largest, typeof value === 'number' && typeof other === 'number' ? Math.abs(value - other) / Math.max(Math.abs(value), Math.abs(other)) : Infinity);
+      }
+    });
+  }
+  return { cells, largest };
 }
 
 /** Every overall, by-role and by-category row of DuckDB's output against msgwork's JSON. */
