@@ -1,7 +1,7 @@
 // npm run bench: the SPEC 6 measurements.
 //  1. Generates the benchmark export (msgwork generate --threads 1500000 --seed 7) when missing.
 //  2. Times `msgwork report` on it, as JSON and as HTML: wall time, messages per second, peak memory (VmHWM).
-//  3. When DuckDB is installed (@duckdb/node-api, a devDependency), runs its two peers on the same
+//  3. When DuckDB is installed (@duckdb/node-api, an optional dependency), runs its two peers on the same
 //     file in the same run (SPEC 6): the full query (bench/report.sql, every report figure, checked
 //     equal to ours) and the quick query (bench/quick.sql, what an analyst writes in an afternoon),
 //     and prints both ratios.
@@ -70,7 +70,7 @@ try {
   quick = await measure([join(root, 'bench/duckdb.mjs'), data, '--sql', 'quick']);
   duck = await measure([join(root, 'bench/duckdb.mjs'), data, '--print']);
 } catch (error) {
-  if (error?.code === 'ERR_MODULE_NOT_FOUND') console.log('DuckDB: not installed (@duckdb/node-api is a devDependency: npm ci installs it)');
+  if (error?.code === 'ERR_MODULE_NOT_FOUND') console.log('DuckDB: not installed (@duckdb/node-api is an optional dependency: npm ci installs it where DuckDB has a build)');
   else throw error;
 }
 if (duck) {
