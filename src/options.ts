@@ -8,6 +8,7 @@ import { parseTimestamp } from './input/timestamp.js';
 import { parseDate, parseDateOption, parseTimeRange, parseWorkDays, resolvePeriod, todayIn, type DayRange, type TimeRange } from './model/calendar.js';
 import { checkTimeZone, machineTimeZone, Zone } from './model/zone.js';
 import { ENCODINGS, parseEncoding, type Encoding } from './input/encoding.js';
+import { DIALECT_NAMES } from './sql/dialect.js';
 
 /**
  * Every option of every command, in one table: the command files pick the
@@ -64,9 +65,9 @@ export const OPTIONS: readonly OptionDef[] = [
   { flags: '--quiet', description: 'print only results and errors', group: 'output', kind: 'boolean' },
   { flags: '--pseudonymize <key>', description: 'replace clinician ids in outputs with a keyed hash', group: 'pseudonym', kind: 'string' },
   { flags: '--min-cell <n>', description: 'suppress counts below n and figures derived from them', group: 'privacy', kind: 'number' },
-  { flags: '--db <url>', description: 'compute in a database instead of reading files: duckdb:FILE or postgres://user@host/database (SPEC 7; the script of msgwork sql)', group: 'database', kind: 'string', sections: ['volume', 'after-hours', 'latency', 'rounds'] },
+  { flags: '--db <url>', description: 'compute in a database instead of reading files: duckdb:FILE or postgres://user@host/database (SPEC 7; the script of msgwork sql)', group: 'database', kind: 'string' },
   { flags: '--table <name>', description: "the table or view with the canonical columns (with duckdb:, also read_parquet('FILE'))", group: 'database', kind: 'string' },
-  { flags: '--dialect <name>', description: 'duckdb, postgres (both executed in msgwork\'s tests); tsql, snowflake, bigquery, spark (generated and parsed, not executed here)', group: 'sql', kind: 'string', choices: ['duckdb', 'postgres', 'tsql', 'snowflake', 'bigquery', 'spark'] },
+  { flags: '--dialect <name>', description: 'duckdb, postgres (both executed in msgwork\'s tests); tsql, snowflake, bigquery, spark (generated and parsed, not executed here)', group: 'sql', kind: 'string', choices: DIALECT_NAMES },
   { flags: '--rule <rule>', description: "threshold rule 'SECTION.COLUMN OP NUMBER' (repeatable)", group: 'check', kind: 'list' },
   { flags: '--threads <n>', description: 'number of threads', group: 'generate', kind: 'number', default: '1000' },
   { flags: '--seed <n>', description: 'random seed', group: 'generate', kind: 'number', default: '1' },

@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js';
+import { InputError, UsageError } from '../errors.js';
 import { partialPeriods, type MetricSettings } from '../metrics/context.js';
 import { compareGroupLabels, groupColumn, type Dimension } from '../model/groups.js';
 import { safeLabel } from '../model/labels.js';
@@ -47,7 +47,10 @@ export async function databaseReport(
   const statements = generateSql(await sqlOptions(settings, metric, db.dialect, table, names, views));
   const results = await runScript(db, statements);
   const run = results.get('run')![0]! as unknown as RunFacts;
-  if (!run.messages) throw new UsageError(`--db ${db.shown}: the table ${table} has no usable messages (patient or clinician, with ids and a sent_at from 1990 to 2099)`);
+  if (!run.messages) throw new InputError(`--db ${db.shown}: no usable rows in ${table} (patient or clinician messages with their ids and a sent_at from 1990 to 2099)`);
+  if (run.messages === run.outside_window) {
+    throw new InputError(`no usable rows in ${table}: none of the ${run.messages} messages is dated ${formatDay(run.since_day)} to ${formatDay(run.until_day)} (the table runs from ${formatDay(run.first_day)} to ${formatDay(run.last_day)})`);
+  }
   const window = { since: run.since_day, until: run.until_day };
   const context = { settings: metric, ...window };
   const label = (column: string, value: unknown): Row[string] => {
