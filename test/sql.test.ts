@@ -5,8 +5,8 @@
  * tolerance 1e-9), on the samples and two generated exports: one in
  * America/New_York across the March DST change with us-federal holidays, one
  * in America/Chicago across the November change with every definition option
- * moved off its default (window, as-of, latency index, bounds, session gap,
- * work window, evening band). The other dialects are parsed by a parser for
+ * moved off its default (input time zone, window, as-of, latency index, bounds,
+ * session gap, work window, evening band, a holiday file). The other dialects are parsed by a parser for
  * that dialect.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -45,6 +45,8 @@ const DATASETS: Record<string, Dataset> = {
     csv: write(dir, 'chicago.csv', generatedExport({ threads: 2000, seed: 5, start: '2024-10-14', days: 45 }).csv),
     raw: {
       timezone: 'America/Chicago',
+      // Naive times read in Denver: its fall-back hour (01:00-02:00 on 3 November) is another instant than Chicago's.
+      inputTimezone: 'America/Denver',
       since: '2024-10-21',
       until: '2024-11-17',
       asOf: '2024-11-24 12:00',
@@ -120,6 +122,34 @@ describe('report --db duckdb: equals the in-memory engine', () => {
       });
     }
   }
+});
+
+describe('report --db: daylight-saving rules of SPEC 1.4 in the database', () => {
+  it('the generated exports hold a spring-forward time (New York) and a fall-back time (Denver)', async () => {
+    const { readFileSync } = await import('node:fs');
+    expect(readFileSync(DATASETS['New York, March DST change, us-federal holidays']!.csv, 'utf8')).toMatch(/,2024-03-10 02:\d\d:\d\d,/);
+    expect(readFileSync(DATASETS['Chicago, November DST change, every option moved']!.csv, 'utf8')).toMatch(/,2024-11-03 01:\d\d:\d\d,/);
+  });
+
+  it('a gap time moves forward, an ambiguous time takes the earlier instant', async () => {
+    // New York. 10 March 02:30 does not exist: 03:30 EDT, so a reply at 03:45 comes 15 min later.
+    // 3 November 01:30 happens twice: the earlier (EDT, 05:30 UTC) instant, so a reply at 02:15 (EST, 07:15 UTC)
+    // comes 1 h 45 min later; the later instant (06:30 UTC), which engines take by themselves, would give 45 min.
+    // Latencies 0.25 h and 1.75 h: median 1.0, p90 0.25 + 0.9 × 1.5 = 1.6.
+    const csv = write(dir, 'dst.csv', `message_id,thread_id,sent_at,sender_type,sender_id,sender_role,patient_id,recipient_id,category,department,care_setting
+a1,ta,2024-03-10 02:30:00,patient,,,p1,C1,,,
+a2,ta,2024-03-10 03:45:00,clinician,C1,MD,p1,,,,
+b1,tb,2024-11-03 01:30:00,patient,,,p2,C1,,,
+b2,tb,2024-11-03 02:15:00,clinician,C1,MD,p2,,,,
+`);
+    const file = join(dir, 'dst.duckdb');
+    await loadDuckDb(file, { dst: csv });
+    const data = { table: 'dst', csv, raw: { timezone: 'America/New_York' } };
+    const rows = (await inDatabase(data, `duckdb:${file}`, undefined)).get('latency')!;
+    expect(rows[0]).toMatchObject({ index_messages: 2, answered: 2, median_hours: 1 });
+    expect(rows[0]!.p90_hours).toBeCloseTo(1.6, 12);
+    expect(compare(await inMemory(data, undefined), await inDatabase(data, `duckdb:${file}`, undefined)).differences).toEqual([]);
+  });
 });
 
 describe('report --db postgres:// equals the in-memory engine', () => {
