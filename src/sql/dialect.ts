@@ -18,6 +18,8 @@ export interface Dialect {
   name: DialectName;
   /** A statement creating temporary table `name` from `query` (a plain SELECT, no WITH). */
   createTemp(name: string, query: string): string;
+  /** A statement dropping temporary table `name`; absent where temporary tables are views over each other (Spark). */
+  dropTemp?(name: string): string;
   /** How later statements refer to temporary table `name`. */
   temp(name: string): string;
   /** A quoted identifier. */
@@ -82,6 +84,7 @@ const backslashString = (value: string) => `'${value.replace(/\\/g, '\\\\').repl
 const duckdb: Dialect = {
   name: 'duckdb',
   createTemp: (name, query) => `CREATE OR REPLACE TEMPORARY TABLE ${name} AS\n${query}`,
+  dropTemp: (name) => `DROP TABLE ${name}`,
   temp: (name) => name,
   ident: quoteDouble,
   text: sqlString,
@@ -113,6 +116,7 @@ const duckdb: Dialect = {
 const postgres: Dialect = {
   name: 'postgres',
   createTemp: (name, query) => `DROP TABLE IF EXISTS ${name};\nCREATE TEMPORARY TABLE ${name} AS\n${query}`,
+  dropTemp: (name) => `DROP TABLE ${name}`,
   temp: (name) => name,
   ident: quoteDouble,
   text: sqlString,
@@ -145,6 +149,7 @@ const postgres: Dialect = {
 const tsql: Dialect = {
   name: 'tsql',
   createTemp: (name, query) => `DROP TABLE IF EXISTS #${name};\nSELECT * INTO #${name} FROM (\n${query}\n) AS q`,
+  dropTemp: (name) => `DROP TABLE #${name}`,
   temp: (name) => `#${name}`,
   ident: (name) => `[${name.replace(/]/g, ']]')}]`,
   text: (value) => `N${sqlString(value)}`,
@@ -177,6 +182,7 @@ const tsql: Dialect = {
 const snowflake: Dialect = {
   name: 'snowflake',
   createTemp: (name, query) => `CREATE OR REPLACE TEMPORARY TABLE ${name} AS\n${query}`,
+  dropTemp: (name) => `DROP TABLE ${name}`,
   temp: (name) => name,
   ident: quoteDouble,
   text: (value) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`,
@@ -208,6 +214,7 @@ const snowflake: Dialect = {
 const bigquery: Dialect = {
   name: 'bigquery',
   createTemp: (name, query) => `CREATE TEMP TABLE ${name} AS\n${query}`,
+  dropTemp: (name) => `DROP TABLE ${name}`,
   temp: (name) => name,
   ident: quoteBacktick,
   text: backslashString,

@@ -59,7 +59,6 @@ const T = {
   m: 'mw_m',
   run: 'mw_run',
   digits: 'mw_digits',
-  o: 'mw_o',
   w: 'mw_w',
   c: 'mw_c',
   a: 'mw_a',
@@ -76,6 +75,9 @@ const T = {
   th: 'mw_th',
   re: 'mw_re',
 } as const;
+
+/** The tables of each section's entities, dropped once its result sets are out. */
+const ENTITY_TABLES: Record<SqlSection, string[]> = { volume: [T.ve], 'after-hours': [T.ae, T.sess], latency: [T.le], rounds: [T.th, T.re] };
 
 const LABEL_PREFIX = 'g_';
 
@@ -109,6 +111,7 @@ class Generator {
       const clinicianView = views.some((v) => v.includes('clinician'));
       for (const view of views) this.result(section, view, `${section}${view.length ? `.by_${view.join('_')}` : ''}`, clinicianView);
       if (!views.some((v) => v.length === 0)) this.result(section, [], `${section}.total`, clinicianView);
+      for (const table of ENTITY_TABLES[section]) this.drop(table);
     }
     return this.out;
   }
@@ -119,6 +122,11 @@ class Generator {
 
   private create(name: string, query: string): void {
     this.out.push({ sql: this.d.createTemp(name, query) });
+  }
+
+  /** Gives back a temporary table's memory once nothing later reads it (engines whose temporary tables are views keep them). */
+  private drop(name: string): void {
+    if (this.d.dropTemp) this.out.push({ sql: this.d.dropTemp(name) });
   }
 
   private num(value: number): string {
@@ -170,34 +178,49 @@ class Generator {
 
   // ---- messages ----
 
+  /** A small table mapping each distinct raw value of a column to its canonical value (SPEC 1.5), so the regular expressions run once per value, not per row. */
+  private vocabularyTable(column: string, tables: Synonyms[], keywords: readonly (readonly [string, readonly string[]])[] = []): string {
+    const name = `mw_v_${column}`;
+    this.create(
+      name,
+      `SELECT x.raw, ${this.vocabulary('x.raw', 'x.k', tables, keywords)} AS canonical
+FROM (SELECT y.raw, ${this.key('y.raw')} AS k FROM (SELECT DISTINCT ${this.nonEmpty(column)} AS raw FROM ${this.o.table}) y WHERE y.raw IS NOT NULL) x`,
+    );
+    return name;
+  }
+
   private messages(): void {
     const { o, d } = this;
     const synonyms = o.synonyms;
     const system = o.systemSenders.length ? ` OR (r.stype = 'clinician' AND r.sender_id IN (${o.systemSenders.map((id) => this.s(id)).join(', ')}))` : '';
     const text = ['message_id', 'thread_id', 'patient_id', 'recipient_id', 'sender_id', 'sender_type', 'sender_role', 'category', 'department', 'care_setting'];
-    const keyed = ['sender_type', 'sender_role', 'category', 'care_setting'];
+    const vocabularies = {
+      sender_type: this.vocabularyTable('sender_type', [SENDER_TYPE_SYNONYMS, synonyms.sender_type ?? {}]),
+      sender_role: this.vocabularyTable('sender_role', [ROLE_SYNONYMS, synonyms.role ?? {}]),
+      category: this.vocabularyTable('category', [CATEGORY_SYNONYMS, synonyms.category ?? {}], CATEGORY_KEYWORDS),
+      care_setting: this.vocabularyTable('care_setting', [CARE_SETTING_SYNONYMS, synonyms.care_setting ?? {}]),
+    };
+    const joins = Object.entries(vocabularies)
+      .map(([column, table]) => `  LEFT JOIN ${this.t(table)} v_${column} ON v_${column}.raw = u.${column}`)
+      .join('\n');
     this.create(
       T.src,
       `SELECT r.message_id, r.thread_id, r.sent_at, r.patient_id, r.recipient_id, r.role, r.category, r.department, r.care_setting,
   CASE WHEN r.stype = 'clinician' THEN r.sender_id END AS sender_id,
   CASE WHEN r.stype = 'system' OR r.category = 'system'${system} THEN 'system' ELSE r.stype END AS sender_type
 FROM (
-  SELECT v.message_id, v.thread_id, v.sent_at, v.patient_id, v.recipient_id, v.sender_id,
-    ${this.vocabulary('v.sender_type', 'v.k_sender_type', [SENDER_TYPE_SYNONYMS, synonyms.sender_type ?? {}])} AS stype,
-    ${this.vocabulary('v.sender_role', 'v.k_sender_role', [ROLE_SYNONYMS, synonyms.role ?? {}])} AS role,
-    ${this.vocabulary('v.category', 'v.k_category', [CATEGORY_SYNONYMS, synonyms.category ?? {}], CATEGORY_KEYWORDS)} AS category,
-    CASE WHEN LOWER(v.department) = 'unknown' THEN NULL ELSE v.department END AS department,
-    ${this.vocabulary('v.care_setting', 'v.k_care_setting', [CARE_SETTING_SYNONYMS, synonyms.care_setting ?? {}])} AS care_setting
-  FROM (
-    SELECT u.*, ${keyed.map((c) => `${this.key(`u.${c}`)} AS k_${c}`).join(',\n      ')}
-    FROM (SELECT ${d.ident('sent_at')} AS sent_at, ${text.map((c) => `${this.nonEmpty(c)} AS ${c}`).join(',\n        ')}
-      FROM ${o.table}) u
-  ) v
+  SELECT u.message_id, u.thread_id, u.sent_at, u.patient_id, u.recipient_id, u.sender_id,
+    v_sender_type.canonical AS stype, v_sender_role.canonical AS role, v_category.canonical AS category,
+    CASE WHEN LOWER(u.department) = 'unknown' THEN NULL ELSE u.department END AS department, v_care_setting.canonical AS care_setting
+  FROM (SELECT ${d.ident('sent_at')} AS sent_at, ${text.map((c) => `${this.nonEmpty(c)} AS ${c}`).join(',\n      ')}
+    FROM ${o.table}) u
+${joins}
 ) r
 WHERE r.message_id IS NOT NULL AND r.thread_id IS NOT NULL AND r.patient_id IS NOT NULL AND r.sent_at IS NOT NULL
   AND ${d.yearOf(`r.sent_at`)} BETWEEN 1990 AND 2099
   AND (r.stype = 'patient' OR r.stype = 'system' OR r.category = 'system' OR (r.stype = 'clinician' AND r.sender_id IS NOT NULL))`,
     );
+    for (const table of Object.values(vocabularies)) this.drop(table);
     this.create(T.time, `SELECT s.*, ${this.instant('s.sent_at', o.inputZone)} AS utc_ms FROM ${this.t(T.src)} s WHERE s.sender_type IN ('patient', 'clinician')`);
     const asOf = o.asOf !== undefined ? `CAST(${o.asOf} AS ${d.bigint})` : `(SELECT MAX(utc_ms) FROM ${this.t(T.time)})`;
     this.create(
@@ -210,7 +233,7 @@ FROM (SELECT t.message_id, t.thread_id, t.sender_type, t.sender_id, t.recipient_
     const until = o.until !== undefined ? d.date(formatDay(o.until)) : 'MAX(local_day)';
     this.create(
       T.run,
-      `SELECT MIN(local_day) AS first_day, MAX(local_day) AS last_day, ${since} AS since_day, ${until} AS until_day, ${asOf} AS as_of_ms, COUNT(*) AS messages FROM ${this.t(T.m)}`,
+      `SELECT MIN(local_day) AS first_day, MAX(local_day) AS last_day, ${since} AS since_day, ${until} AS until_day, ${asOf} AS as_of_ms, COUNT(*) AS messages, COUNT(recipient_id) AS with_recipient FROM ${this.t(T.m)}`,
     );
     const epoch = d.date('1970-01-01');
     const run = this.t(T.run);
@@ -223,20 +246,21 @@ FROM (SELECT t.message_id, t.thread_id, t.sender_type, t.sender_id, t.recipient_
   (SELECT COUNT(*) FROM ${this.t(T.m)} m WHERE m.local_day < r.since_day OR m.local_day > r.until_day) AS outside_window
 FROM ${run} r`,
     });
+    this.drop(T.src);
+    this.drop(T.time);
   }
 
   // ---- threads, replies, attribution (SPEC 2) ----
 
   private threads(): void {
     const { d } = this;
-    this.create(T.o, `SELECT m.*, ROW_NUMBER() OVER (PARTITION BY m.thread_id ORDER BY m.utc_ms, ${d.binaryOrder('m.message_id')}) AS pos FROM ${this.t(T.m)} m`);
     this.create(
       T.w,
       `SELECT o.*,
   LAG(o.sender_type) OVER (PARTITION BY o.thread_id ORDER BY o.pos) AS prev_type,
   MIN(CASE WHEN o.sender_type = 'clinician' THEN o.pos END) OVER (PARTITION BY o.thread_id ORDER BY o.pos ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS reply_pos,
   MIN(CASE WHEN o.category IS NOT NULL THEN o.pos END) OVER (PARTITION BY o.thread_id) AS category_pos
-FROM ${this.t(T.o)} o`,
+FROM (SELECT m.*, ROW_NUMBER() OVER (PARTITION BY m.thread_id ORDER BY m.utc_ms, ${d.binaryOrder('m.message_id')}) AS pos FROM ${this.t(T.m)} m) o`,
     );
     // Clinicians: every sender of a clinician message; attributes from their first sent message that has one.
     const first = (attribute: string) =>
@@ -264,6 +288,8 @@ LEFT JOIN ${this.t(T.w)} cp ON cp.thread_id = w.thread_id AND cp.pos = w.categor
 LEFT JOIN ${this.t(T.c)} kr ON kr.id = w.recipient_id
 CROSS JOIN ${this.t(T.run)} r`,
     );
+    this.drop(T.w);
+    this.drop(T.m);
   }
 
   /** Month, ISO week and weekday of a message's local date, when a grouping needs them. */
@@ -397,6 +423,8 @@ FROM (SELECT w.d, CASE WHEN w.work = 1 THEN w.open_ms ELSE 0 END AS open_ms, CAS
 FROM (SELECT sender_id, session_no, MIN(utc_ms) AS first_ms, MAX(utc_ms) AS last_ms FROM ${this.t(T.sy)} GROUP BY sender_id, session_no) s
 JOIN ${this.t(T.sy)} f ON f.sender_id = s.sender_id AND f.session_no = s.session_no AND f.starts = 1`,
     );
+    this.drop(T.sx);
+    this.drop(T.sy);
   }
 
   private latencyEntities(): void {
@@ -419,6 +447,7 @@ WHERE ${index} AND e.in_window = 1`,
       'thread_category',
       '1 = 1',
     );
+    this.drop(T.li);
   }
 
   private roundEntities(): void {
@@ -520,7 +549,7 @@ ${g.orderBy('b')}`;
 
   private volumeByClinician(g: Grouping): string {
     const ve = this.t(T.ve);
-    const hasRecipient = `(SELECT COUNT(recipient_id) FROM ${this.t(T.m)})`;
+    const hasRecipient = `(SELECT with_recipient FROM ${this.t(T.run)})`;
     return `WITH base AS (SELECT ${g.select('x')}SUM(CASE WHEN x.sender_type = 'clinician' THEN 1 ELSE 0 END) AS sent,
   SUM(CASE WHEN x.sender_type = 'patient' AND x.recipient_known = 1 THEN 1 ELSE 0 END) AS received,
   COUNT(DISTINCT x.thread_id) AS threads, COUNT(DISTINCT x.patient_id) AS patients,
