@@ -4,7 +4,7 @@ import { groupColumns, parseWithin, partialPeriods, periodDaysInWindow, withInte
 import { answeredCurve, latency, latencyColumns } from '../metrics/latency.js';
 import { ROUNDS_COLUMNS, rounds } from '../metrics/rounds.js';
 import { volume, volumeColumns } from '../metrics/volume.js';
-import { parseTimeRange } from '../model/calendar.js';
+import { parseTimeRange, type TimeRange } from '../model/calendar.js';
 import { parseBy, type Dimension } from '../model/groups.js';
 import { buildThreads } from '../model/threads.js';
 import { WorkClock } from '../model/worktime.js';
@@ -16,7 +16,7 @@ import { startChartRenderer, type ChartRenderer } from '../output/charts.js';
 import { protectGrid, suppressSections, type SuppressionSummary } from '../output/suppression.js';
 import { UsageError } from '../errors.js';
 import { zForLevel } from '../metrics/survival.js';
-import type { ColumnSpec, Highlight, Report, Section } from '../output/report.js';
+import type { ColumnSpec, Highlight, Report, Row, Section } from '../output/report.js';
 import type { ChartData, SpreadPoint, TrendPoint } from '../output/vega-charts.js';
 import { analyse, emit, headerLines, prepare, skippedSummary, type Analysis } from './context.js';
 
@@ -213,7 +213,7 @@ function settingsOf(analysis: Analysis, settings: MetricSettings, dims: Dimensio
 }
 
 /** The chart data, and the charts being drawn from it. */
-function withCharts(data: ChartData, renderer: ChartRenderer, figures: Highlight[]) {
+export function withCharts(data: ChartData, renderer: ChartRenderer, figures: Highlight[]) {
   return { charts: data, renderedCharts: renderer.render(data), highlights: figures };
 }
 
@@ -223,7 +223,7 @@ export function sectionName(name: SectionName, dims: Dimension[]): string {
 }
 
 /** The tables the HTML charts and headline figures read. */
-const CHART_SECTIONS: [SectionName, Dimension[]][] = [
+export const CHART_SECTIONS: [SectionName, Dimension[]][] = [
   ['volume', []],
   ['after-hours', []],
   ['latency', []],
@@ -246,14 +246,45 @@ const CURVE_MIN_INDEX_MESSAGES = 30;
 /** Huang et al., JMIR 2022 (doi 10.2196/17273): another health system's figures, shown beside ours, never as a target. */
 export const REFERENCE = { within24h: 72.2, within72h: 90.6, le4Rounds: 95.1, physicianEvening: 7.0, citation: 'Huang M, et al. JMIR 2022 (doi 10.2196/17273), Mayo Clinic, 5 million messages' };
 
-/** A section the report already holds (by its name), else computed now. */
-function sectionOf(context: MetricContext, built: readonly Section[], name: SectionName, dims: Dimension[]): Section {
-  return built.find((s) => s.name === sectionName(name, dims)) ?? section(context, name, dims, false);
+/**
+ * What the charts, the trend and the headline figures read (SPEC 3.3): the
+ * output's (protected) sections, the window, and two tables the sections do
+ * not hold — from the messages in memory, or from the database (report --db).
+ */
+export interface ChartSource {
+  settings: MetricSettings;
+  since: number;
+  until: number;
+  /** Weeks of the window. */
+  weeks: number;
+  minCell?: number | undefined;
+  window: { hours: TimeRange; days: readonly boolean[] };
+  /** A section the output holds (by its name), else computed now. */
+  section(name: SectionName, dims: Dimension[]): Section;
+  /** Clinician messages in the window by weekday (0 = Monday) × hour. */
+  hourWeekday(): number[][];
+  /** Per role: the share of index messages answered within each whole hour, 0 … maxHours. */
+  latencyCurve(maxHours: number): Row[];
+}
+
+/** The chart source of an in-memory run. */
+function memorySource(context: MetricContext, built: readonly Section[]): ChartSource {
+  return {
+    settings: context.settings,
+    since: context.since,
+    until: context.until,
+    weeks: context.weeks,
+    minCell: context.minCell,
+    window: context.window,
+    section: (name, dims) => built.find((s) => s.name === sectionName(name, dims)) ?? section(context, name, dims, false),
+    hourWeekday: () => hourWeekdayCounts(context),
+    latencyCurve: (maxHours) => answeredCurve(context, ['role'], maxHours),
+  };
 }
 
 /** The data of the HTML charts (SPEC 3.3), small cells suppressed like the tables. */
-function chartData(context: MetricContext, built: readonly Section[]): ChartData {
-  const rows = (name: SectionName, dims: Dimension[]) => sectionOf(context, built, name, dims).rows;
+export function chartData(context: ChartSource): ChartData {
+  const rows = (name: SectionName, dims: Dimension[]) => context.section(name, dims).rows;
   // Roles with enough index messages get a curve; unattributed messages have no clinician to wait on.
   const curveRoles = new Set(
     rows('latency', ['role'])
@@ -265,15 +296,15 @@ function chartData(context: MetricContext, built: readonly Section[]): ChartData
   const overall = (name: SectionName) => rows(name, [])[0]!;
   const lastBound = context.settings.within.find((b) => b.label === '72h') ? '72h' : undefined;
   return {
-    hourWeekday: context.minCell === undefined ? hourWeekdayCounts(context) : protectGrid(hourWeekdayCounts(context), context.minCell),
+    hourWeekday: context.minCell === undefined ? context.hourWeekday() : protectGrid(context.hourWeekday(), context.minCell),
     workHours: context.window.hours,
     workDays: context.window.days,
-    latencyCurve: context.minCell === undefined ? answeredCurve(context, ['role'], 168).filter((r) => curveRoles.has(String(r.role))) : [],
+    latencyCurve: context.minCell === undefined ? context.latencyCurve(168).filter((r) => curveRoles.has(String(r.role))) : [],
     roundsByCategory: rows('rounds', ['category']),
     volumeByRole: rows('volume', ['role']),
     volumeByCategory: rows('volume', ['category']),
-    trend: monthlyTrend(context, built),
-    spread: clinicianSpread(context, built),
+    trend: monthlyTrend(context),
+    spread: clinicianSpread(context),
     reference: {
       ours: {
         within24h: number(overall('latency').pct_within_24h),
@@ -295,11 +326,11 @@ function chartData(context: MetricContext, built: readonly Section[]): ChartData
  * share answered within 72 h; months partly inside the window are marked.
  * From the (protected) by-month tables, so --min-cell holds here too.
  */
-function monthlyTrend(context: MetricContext, built: readonly Section[]): TrendPoint[] {
-  const volume = sectionOf(context, built, 'volume', ['month']);
+export function monthlyTrend(context: ChartSource): TrendPoint[] {
+  const volume = context.section('volume', ['month']);
   if (volume.rows.length < 2) return [];
-  const after = sectionOf(context, built, 'after-hours', ['month']).rows;
-  const latency = sectionOf(context, built, 'latency', ['month']).rows;
+  const after = context.section('after-hours', ['month']).rows;
+  const latency = context.section('latency', ['month']).rows;
   const partial = new Set((volume.partialPeriods ?? []).map((p) => p.period));
   return volume.rows.map((v) => {
     const month = String(v.month);
@@ -319,7 +350,7 @@ function monthlyTrend(context: MetricContext, built: readonly Section[]): TrendP
 }
 
 /** The monthly trend as a table for the terminal report (not a CSV section: a reading aid). */
-function trendSection(trend: TrendPoint[]): Section {
+export function trendSection(trend: TrendPoint[]): Section {
   return {
     name: 'trend.by_month',
     title: 'Monthly trend',
@@ -337,9 +368,9 @@ function trendSection(trend: TrendPoint[]): Section {
 }
 
 /** Per clinician: messages and estimated after-hours minutes per week of the window (SPEC 3.3 "the spread"). */
-function clinicianSpread(context: MetricContext, built: readonly Section[]): SpreadPoint[] {
-  const volume = sectionOf(context, built, 'volume', ['clinician']).rows;
-  const after = sectionOf(context, built, 'after-hours', ['clinician']).rows;
+function clinicianSpread(context: ChartSource): SpreadPoint[] {
+  const volume = context.section('volume', ['clinician']).rows;
+  const after = context.section('after-hours', ['clinician']).rows;
   const out: SpreadPoint[] = [];
   for (const v of volume) {
     if (v.clinician_id === 'unattributed' || typeof v.messages_sent !== 'number' || v.messages_sent === 0) continue;
@@ -351,8 +382,8 @@ function clinicianSpread(context: MetricContext, built: readonly Section[]): Spr
 }
 
 /** Headline figures for the top of the HTML page. */
-function highlights(context: MetricContext, built: readonly Section[]): Highlight[] {
-  const one = (name: SectionName) => sectionOf(context, built, name, []).rows[0]!;
+export function highlights(context: ChartSource): Highlight[] {
+  const one = (name: SectionName) => context.section(name, []).rows[0]!;
   const number = (v: unknown, digits = 0, suffix = '') => (typeof v === 'number' ? `${v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })}${suffix}` : '—');
   const volume = one('volume'), after = one('after-hours'), latency = one('latency'), rounds = one('rounds');
   return [
@@ -397,7 +428,7 @@ export async function runMetrics(command: Command, files: string[], names: reado
   const shown = new Set(names.flatMap((name) => views.map((view) => sectionName(name, view))));
   const sections = all.filter((s) => shown.has(s.name));
   if (withTrend) {
-    const trend = monthlyTrend(context, all);
+    const trend = monthlyTrend(memorySource(context, all));
     if (trend.length >= 2) sections.push(trendSection(trend));
   }
   const report: Report = {
@@ -405,7 +436,7 @@ export async function runMetrics(command: Command, files: string[], names: reado
     settings: { ...settingsOf(analysis, metric, dims, privacy), ...(suppression ? { suppression: { min_cell: suppression.minCell, hidden_cells: suppression.hidden, small_counts: suppression.primary, complementary_counts: suppression.complementary, rule: `counts from 1 to ${suppression.minCell - 1}, figures derived from them or computed over fewer than ${suppression.minCell} items, and complementary cells so that no hidden count can be worked out from this output are blank` } } : {}) },
     header: [...headerLines(analysis), ...skippedSummary(analysis.report).slice(0, 1)],
     sections,
-    ...(format === 'html' ? withCharts(chartData(context, all), charts!, highlights(context, all)) : {}),
+    ...(format === 'html' ? withCharts(chartData(memorySource(context, all)), charts!, highlights(memorySource(context, all))) : {}),
   };
   await emit(report, format, raw);
 }
