@@ -79,7 +79,7 @@ async function inMemory(data: Dataset, by: string | undefined): Promise<Map<stri
 /** Every section's rows computed by the database, through report --db. */
 async function inDatabase(data: Dataset, db: string, by: string | undefined): Promise<Map<string, Row[]>> {
   const raw: RawOptions = { ...data.raw, quiet: true, db, table: data.table, ...(by ? { by } : {}) };
-  const report = await databaseReport(raw, inputSettings([], raw), metricSettings(raw), {}, parseBy(by), SECTION_NAMES);
+  const report = await databaseReport(raw, inputSettings([], raw), 'json', metricSettings(raw), {}, parseBy(by), SECTION_NAMES);
   return new Map(report.sections.map((s) => [s.name, s.rows]));
 }
 
@@ -284,6 +284,21 @@ describe('report --db from the command line', () => {
     const csv = run('--db', db, '--table', 'samples', '--timezone', 'America/New_York', '--format', 'csv');
     expect(csv.stdout.split('\n')[0]).toBe('# section: volume');
     expect(csv.stdout).toContain('\n# section: rounds.by_category\n');
+  });
+
+  it('draws the same HTML charts and the same terminal trend as from the file', async () => {
+    await duck();
+    const options = ['--timezone', 'America/New_York', '--holidays', 'us-federal'];
+    const charts = (text: string) => [...text.matchAll(/<figure class="chart" id="(chart-[a-z-]+)"[\s\S]*?<\/figure>/g)].map((m) => `${m[1]}: ${(m[0].match(/role="graphics-symbol"/g) ?? []).length} marks`);
+    const fromDb = run('--db', `duckdb:${duckFile}`, '--table', 'samples', ...options, '--format', 'html');
+    const fromFile = run(data('samples'), ...options, '--format', 'html');
+    expect(fromDb.status, fromDb.stderr).toBe(0);
+    expect(charts(fromDb.stdout).length).toBeGreaterThanOrEqual(6);
+    expect(charts(fromDb.stdout)).toEqual(charts(fromFile.stdout));
+    const trend = (text: string) => text.slice(text.indexOf('Monthly trend'));
+    const tableDb = run('--db', `duckdb:${duckFile}`, '--table', 'samples', ...options, '--format', 'table');
+    expect(trend(tableDb.stdout)).toContain('2024-04 (partial)');
+    expect(trend(tableDb.stdout)).toBe(trend(run(data('samples'), ...options, '--format', 'table').stdout));
   });
 
   it('fails with a clear message and the documented exit code', async () => {

@@ -1,16 +1,18 @@
 import { InputError, UsageError } from '../errors.js';
-import { partialPeriods, type MetricSettings } from '../metrics/context.js';
+import { partialPeriods, percent, type MetricSettings } from '../metrics/context.js';
 import { compareGroupLabels, groupColumn, type Dimension } from '../model/groups.js';
 import { safeLabel } from '../model/labels.js';
-import { formatDay } from '../model/zone.js';
-import { optionString, type InputSettings, type RawOptions } from '../options.js';
+import { formatDay, weekdayOf } from '../model/zone.js';
+import { optionString, type Format, type InputSettings, type RawOptions } from '../options.js';
 import { pseudonym } from '../output/privacy.js';
 import type { Report, Row, Section } from '../output/report.js';
 import { generateSql } from '../sql/generate.js';
 import { parseDatabase, runScript } from '../sql/run.js';
-import { sqlOptions } from '../sql/settings.js';
+import { sqlHolidays, sqlOptions } from '../sql/settings.js';
 import { formatInstant, plural, thousands } from './context.js';
-import { protect, SECTIONS, sectionName, type PrivacySettings, type SectionName } from './metrics.js';
+import { startChartRenderer } from '../output/charts.js';
+import { hourChart } from '../output/chart.js';
+import { chartData, CHART_SECTIONS, highlights, monthlyTrend, protect, SECTION_NAMES, SECTIONS, sectionName, trendSection, withCharts, type ChartSource, type PrivacySettings, type SectionName } from './metrics.js';
 
 /** The facts the script's `run` result set reports: the window, follow-up and row counts. */
 interface RunFacts {
@@ -35,6 +37,7 @@ interface RunFacts {
 export async function databaseReport(
   raw: RawOptions,
   settings: InputSettings,
+  format: Format,
   metric: MetricSettings,
   privacy: PrivacySettings,
   dims: Dimension[],
@@ -44,7 +47,15 @@ export async function databaseReport(
   const db = parseDatabase(optionString(raw, 'db')!);
   const table = optionString(raw, 'table') ?? '';
   const views: Dimension[][] = dims.length > 0 ? [dims] : names.length > 1 ? [[], ['role'], ['category']] : [[]];
-  const statements = generateSql(await sqlOptions(settings, metric, db.dialect, table, names, views));
+  // The tables the charts (HTML) or the monthly trend (the terminal report) read, as in memory.
+  const withTrend = format === 'table' && names.length > 1 && dims.length === 0;
+  const extra = format === 'html' ? CHART_SECTIONS : withTrend ? CHART_SECTIONS.filter(([, view]) => view[0] === 'month') : [];
+  const wanted: [SectionName, Dimension[]][] = names.flatMap((name) => views.map((view): [SectionName, Dimension[]] => [name, view]));
+  for (const [name, view] of extra) if (!wanted.some(([n, v]) => sectionName(n, v) === sectionName(name, view))) wanted.push([name, view]);
+  const allViews = [...new Map(wanted.map(([, view]) => [view.join(','), view])).values()];
+  const sectionsAsked = [...new Set([...names, ...extra.map(([name]) => name)])];
+  const charts = format === 'html' || format === 'table';
+  const statements = generateSql({ ...(await sqlOptions(settings, metric, db.dialect, table, SECTION_NAMES.filter((n) => sectionsAsked.includes(n)), allViews)), charts });
   const results = await runScript(db, statements);
   const run = results.get('run')![0]! as unknown as RunFacts;
   if (!run.messages) throw new InputError(`--db ${db.shown}: no usable rows in ${table} (patient or clinician messages with their ids and a sent_at from 1990 to 2099)`);
@@ -58,16 +69,18 @@ export async function databaseReport(
     if (column === 'clinician_id' && privacy.pseudonymize && value !== 'unattributed') return pseudonym(value, privacy.pseudonymize);
     return safeLabel(value);
   };
+  const grid = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
+  for (const r of results.get('chart.hour_weekday') ?? []) grid[Number(r.weekday) - 1]![Number(r.hour)] = Number(r.messages);
   const computed: Section[] = [];
-  for (const name of names) {
+  for (const name of SECTION_NAMES) {
     const definition = SECTIONS[name];
-    const totalRows = results.get(`${name}.total`) ?? results.get(name);
-    for (const view of views) {
+    for (const [, view] of wanted.filter(([n]) => n === name)) {
       const columns = definition.columns(metric, view);
       const toRow = (r: Row): Row => Object.fromEntries(columns.map((c) => [c.name, label(c.name, r[c.name])]));
       const rows = (results.get(sectionName(name, view)) ?? []).map(toRow);
       const groupNames = view.map(groupColumn);
       rows.sort((a, b) => compareGroupLabels(view, groupNames.map((n) => String(a[n])), groupNames.map((n) => String(b[n]))));
+      const totalRows = name === 'volume' && view.includes('clinician') ? results.get('volume.total.clinician') : (results.get(name) ?? results.get(`${name}.total`));
       const total = totalRows?.[0] ? Object.fromEntries(Object.entries(totalRows[0]).map(([k, v]) => [k, label(k, v)])) : undefined;
       const partial = partialPeriods(context, view, rows);
       computed.push({
@@ -82,12 +95,30 @@ export async function databaseReport(
           ...(partial.length ? [`Partial periods (per-week rates use their days inside the window): ${partial.map((p) => `${p.period} (${p.days_in_window} of ${p.days} days)`).join(', ')}.`] : []),
         ],
         ...(partial.length ? { partialPeriods: partial } : {}),
+        ...(format === 'table' && name === 'after-hours' && view.length === 0 && views.some((v) => v.length === 0) ? { chart: hourChart(grid, settings.workHours, settings.workDays) } : {}),
       });
     }
   }
-  const { sections, suppression } = protect(computed, privacy.minCell);
+  const { sections: all, suppression } = protect(computed, privacy.minCell);
+  const shown = new Set(names.flatMap((name) => views.map((view) => sectionName(name, view))));
+  const sections = all.filter((s) => shown.has(s.name));
+  const charting: ChartSource = {
+    settings: metric,
+    ...window,
+    weeks: (window.until - window.since + 1) / 7,
+    minCell: privacy.minCell,
+    window: { hours: settings.workHours, days: settings.workDays },
+    section: (name, view) => all.find((s) => s.name === sectionName(name, view))!,
+    hourWeekday: () => grid,
+    latencyCurve: (maxHours) => latencyCurve(results, maxHours),
+  };
+  if (withTrend) {
+    const trend = monthlyTrend(charting);
+    if (trend.length >= 2) sections.push(trendSection(trend));
+  }
   const zone = settings.zone;
-  const source = settings.rangeSource ?? 'dates in the data';
+  const holidaysInWindow = (await sqlHolidays(settings)).filter((d) => d >= window.since && d <= window.until && settings.workDays[weekdayOf(d)] === true).length;
+  const windowSource = settings.rangeSource ?? 'dates in the data';
   return {
     title: names.length > 1 ? 'msgwork report: clinician messaging workload' : `msgwork ${names[0]}`,
     settings: {
@@ -99,7 +130,7 @@ export async function databaseReport(
       roster: null,
       config: settings.configFile ?? null,
       timezone: zone.name,
-      window: { since: formatDay(window.since), until: formatDay(window.until), days: window.until - window.since + 1, source },
+      window: { since: formatDay(window.since), until: formatDay(window.until), days: window.until - window.since + 1, source: windowSource },
       as_of: new Date(run.as_of_ms).toISOString(),
       as_of_source: settings.asOf === undefined ? 'the latest message' : '--as-of',
       work_hours: settings.workHoursText,
@@ -119,13 +150,42 @@ export async function databaseReport(
     header: [
       `input: table ${table} in ${db.shown} (computed by the database: msgwork sql --dialect ${db.dialect})`,
       `time zone: ${zone.name}${settings.inputZone.name !== zone.name ? ` (sent_at read in ${settings.inputZone.name})` : ''}`,
-      `window: ${formatDay(window.since)} to ${formatDay(window.until)} (${source}); follow-up to ${formatInstant(run.as_of_ms, zone)}${settings.asOf === undefined ? ' (the latest message)' : ' (--as-of)'}`,
-      `work window: ${settings.workDaysText} ${settings.workHoursText}${settings.holidays ? `, holidays ${settings.holidays}` : ''}`,
+      `window: ${formatDay(window.since)} to ${formatDay(window.until)} (${windowSource}); follow-up to ${formatInstant(run.as_of_ms, zone)}${settings.asOf === undefined ? ' (the latest message)' : ' (--as-of)'}`,
+      `work window: ${settings.workDaysText} ${settings.workHoursText}${settings.holidays ? `, holidays ${settings.holidays} (${holidaysInWindow} in window)` : ''}`,
       `rows: ${thousands(run.rows_read)} in the table, ${thousands(run.messages)} used` +
         (run.system_messages ? `, ${plural(run.system_messages, 'system message')} excluded` : '') +
         (run.outside_window ? `, ${plural(run.outside_window, 'message')} outside the window (read for threads and replies)` : '') +
         (run.after_as_of ? `, ${plural(run.after_as_of, 'message')} after --as-of left out` : ''),
     ],
     sections,
+    ...(format === 'html' ? withCharts(chartData(charting), startChartRenderer(), highlights(charting)) : {}),
   };
+}
+
+/**
+ * Per role (display order): the share of its index messages answered within
+ * 0 … maxHours whole hours, as answeredCurve computes it in memory, from the
+ * script's unprotected `latency.by_role` and `chart.latency_curve` (the curve
+ * is drawn only without --min-cell).
+ */
+function latencyCurve(results: Map<string, Row[]>, maxHours: number): Row[] {
+  const totals = (results.get('latency.by_role') ?? []).map((r) => ({ role: safeLabel(String(r.role)), index: Number(r.index_messages) }));
+  totals.sort((a, b) => compareGroupLabels(['role'], [a.role], [b.role]));
+  const byRole = new Map<string, number[]>();
+  for (const r of results.get('chart.latency_curve') ?? []) {
+    const hour = Number(r.hour);
+    if (hour > maxHours) continue;
+    const role = safeLabel(String(r.role));
+    if (!byRole.has(role)) byRole.set(role, new Array<number>(maxHours + 1).fill(0));
+    byRole.get(role)![hour] = Number(r.answered);
+  }
+  const rows: Row[] = [];
+  for (const { role, index } of totals) {
+    let answered = 0;
+    for (let h = 0; h <= maxHours; h++) {
+      answered += byRole.get(role)?.[h] ?? 0;
+      rows.push({ role, hours: h, pct_answered: percent(answered, index) });
+    }
+  }
+  return rows;
 }

@@ -402,7 +402,7 @@ export async function runMetrics(command: Command, files: string[], names: reado
   const { raw, settings, format } = await prepare(command, files);
   if (optionString(raw, 'db') !== undefined) {
     const { databaseReport } = await import('./database.js');
-    return emit(await databaseReport(raw, settings, metricSettings(raw), privacySettings(raw), parseBy(optionString(raw, 'by')), names), format, raw);
+    return emit(await databaseReport(raw, settings, format, metricSettings(raw), privacySettings(raw), parseBy(optionString(raw, 'by')), names), format, raw);
   }
   // Vega loads in a second thread while this one reads the messages.
   const charts = format === 'html' ? startChartRenderer() : undefined;

@@ -44,6 +44,13 @@ export interface SqlOptions {
   sections: readonly SqlSection[];
   /** The groupings of every section ([] is all data). */
   views: readonly (readonly Dimension[])[];
+  /**
+   * Also the two tables the HTML charts read beside the sections (report --db):
+   * `chart.hour_weekday` (clinician messages in the window by ISO weekday and
+   * hour) and `chart.latency_curve` (answered index messages by role and whole
+   * hours to the reply, rounded up).
+   */
+  charts?: boolean;
 }
 
 export interface SqlStatement {
@@ -95,7 +102,7 @@ class Generator {
 
   constructor(private readonly o: SqlOptions) {
     this.d = o.dialect;
-    this.dims = new Set(o.views.flat());
+    this.dims = new Set([...o.views.flat(), ...(o.charts ? (['role'] as const) : [])]);
   }
 
   script(): SqlStatement[] {
@@ -108,9 +115,11 @@ class Generator {
       if (section === 'latency') this.latencyEntities();
       if (section === 'rounds') this.roundEntities();
       const views = [...this.o.views];
-      const clinicianView = views.some((v) => v.includes('clinician'));
-      for (const view of views) this.result(section, view, `${section}${view.length ? `.by_${view.join('_')}` : ''}`, clinicianView);
-      if (!views.some((v) => v.length === 0)) this.result(section, [], `${section}.total`, clinicianView);
+      for (const view of views) this.result(section, view, `${section}${view.length ? `.by_${view.join('_')}` : ''}`);
+      // The all-data row a table shows as its total: the clinician view's has its own columns (SPEC 2.1).
+      if (!views.some((v) => v.length === 0)) this.result(section, [], `${section}.total`);
+      if (section === 'volume' && views.some((v) => v.includes('clinician'))) this.result(section, [], 'volume.total.clinician', true);
+      if (this.o.charts) this.chartResults(section);
       for (const table of ENTITY_TABLES[section]) this.drop(table);
     }
     return this.out;
@@ -402,7 +411,7 @@ FROM (SELECT w.d, CASE WHEN w.work = 1 THEN w.open_ms ELSE 0 END AS open_ms, CAS
     const evening = o.metric.evening;
     this.entityTable(
       T.ae,
-      `e.message_id, e.sender_id, e.utc_ms, e.local_day, e.clinician, ${this.afterHoursFlag('e')} AS after_hours,
+      `e.message_id, e.sender_id, e.utc_ms, e.local_day, e.local_hour, e.clinician, ${this.afterHoursFlag('e')} AS after_hours,
   CASE WHEN e.local_minute >= ${evening.start} AND e.local_minute < ${evening.end} THEN 1 ELSE 0 END AS evening`,
       this.t(T.a),
       'category',
@@ -464,12 +473,12 @@ WHERE f.pos = 1`,
 
   // ---- result sets ----
 
-  private result(section: SqlSection, view: readonly Dimension[], name: string, clinicianStyle: boolean): void {
+  private result(section: SqlSection, view: readonly Dimension[], name: string, clinicianTotal = false): void {
     const g = new Grouping(view);
     let sql: string;
     switch (section) {
       case 'volume':
-        sql = view.includes('clinician') || (view.length === 0 && clinicianStyle) ? this.volumeByClinician(g) : this.volume(g);
+        sql = view.includes('clinician') || clinicianTotal ? this.volumeByClinician(g) : this.volume(g);
         break;
       case 'after-hours':
         sql = this.afterHours(g);
@@ -482,6 +491,23 @@ WHERE f.pos = 1`,
         break;
     }
     this.out.push({ sql, result: name });
+  }
+
+  private chartResults(section: SqlSection): void {
+    const { d } = this;
+    if (section === 'after-hours') {
+      this.out.push({
+        result: 'chart.hour_weekday',
+        sql: `SELECT ${d.isoWeekday('x.local_day')} AS weekday, x.local_hour AS hour, COUNT(*) AS messages FROM ${this.t(T.ae)} x GROUP BY ${d.isoWeekday('x.local_day')}, x.local_hour`,
+      });
+    }
+    if (section === 'latency') {
+      const hour = `CEIL(CAST(x.elapsed_ms AS ${d.double}) / 3600000)`;
+      this.out.push({
+        result: 'chart.latency_curve',
+        sql: `SELECT x.${labelColumn('role')} AS role, ${hour} AS hour, COUNT(*) AS answered FROM ${this.t(T.le)} x WHERE x.answered = 1 GROUP BY x.${labelColumn('role')}, ${hour}`,
+      });
+    }
   }
 
   /** A CTE `name` with the group columns and the type-7 quantile `p` of `value` over the rows of `from` matching `where` (SPEC 2.3). */

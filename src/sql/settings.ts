@@ -25,6 +25,11 @@ export function checkTable(text: string | undefined, dialect: DialectName): stri
 /** The years holidays are listed for in a script: every year a plausible sent_at can fall in (SPEC 1.4). */
 const HOLIDAY_YEARS = [1989, 2099] as const;
 
+/** The holidays a script lists (day numbers, ascending): a file's, or us-federal for 1989-2099. */
+export async function sqlHolidays(settings: InputSettings): Promise<number[]> {
+  return settings.holidays ? [...(await loadHolidays(settings.holidays, HOLIDAY_YEARS[0], HOLIDAY_YEARS[1]))].sort((a, b) => a - b) : [];
+}
+
 export async function sqlOptions(
   settings: InputSettings,
   metric: MetricSettings,
@@ -36,7 +41,7 @@ export async function sqlOptions(
   if (settings.rosterFile) throw new UsageError('--roster is not available in SQL: join the roster into the view (sender_role, department, care_setting) instead');
   if (metric.ciLevel !== undefined) throw new UsageError('--ci is not available in SQL yet: run msgwork on an export for confidence intervals');
   if (settings.preset.name !== 'canonical' || settings.map.size > 0) throw new UsageError('--preset and --map are for files; in SQL, make a view with the canonical column names (see the README)');
-  const holidays = settings.holidays ? [...(await loadHolidays(settings.holidays, HOLIDAY_YEARS[0], HOLIDAY_YEARS[1]))].sort((a, b) => a - b) : [];
+  const holidays = await sqlHolidays(settings);
   const since = settings.range && Number.isFinite(settings.range.since) ? settings.range.since : undefined;
   const until = settings.range && Number.isFinite(settings.range.until) ? settings.range.until : undefined;
   return {
