@@ -4,14 +4,14 @@ import { compareGroupLabels, groupColumn, type Dimension } from '../model/groups
 import { safeLabel } from '../model/labels.js';
 import { formatDay, weekdayOf } from '../model/zone.js';
 import { optionString, type Format, type InputSettings, type RawOptions } from '../options.js';
+import { hourChart } from '../output/chart.js';
+import { startChartRenderer } from '../output/charts.js';
 import { pseudonym } from '../output/privacy.js';
 import type { Report, Row, Section } from '../output/report.js';
 import { generateSql } from '../sql/generate.js';
 import { parseDatabase, runScript } from '../sql/run.js';
 import { sqlHolidays, sqlOptions } from '../sql/settings.js';
 import { formatInstant, plural, thousands } from './context.js';
-import { startChartRenderer } from '../output/charts.js';
-import { hourChart } from '../output/chart.js';
 import { chartData, CHART_SECTIONS, highlights, monthlyTrend, protect, SECTION_NAMES, SECTIONS, sectionName, trendSection, withCharts, type ChartSource, type PrivacySettings, type SectionName } from './metrics.js';
 
 /** The facts the script's `run` result set reports: the window, follow-up and row counts. */
@@ -71,33 +71,32 @@ export async function databaseReport(
   };
   const grid = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
   for (const r of results.get('chart.hour_weekday') ?? []) grid[Number(r.weekday) - 1]![Number(r.hour)] = Number(r.messages);
+  // In the order the in-memory report builds them: --min-cell protects them together.
   const computed: Section[] = [];
-  for (const name of SECTION_NAMES) {
+  for (const [name, view] of wanted) {
     const definition = SECTIONS[name];
-    for (const [, view] of wanted.filter(([n]) => n === name)) {
-      const columns = definition.columns(metric, view);
-      const toRow = (r: Row): Row => Object.fromEntries(columns.map((c) => [c.name, label(c.name, r[c.name])]));
-      const rows = (results.get(sectionName(name, view)) ?? []).map(toRow);
-      const groupNames = view.map(groupColumn);
-      rows.sort((a, b) => compareGroupLabels(view, groupNames.map((n) => String(a[n])), groupNames.map((n) => String(b[n]))));
-      const totalRows = name === 'volume' && view.includes('clinician') ? results.get('volume.total.clinician') : (results.get(name) ?? results.get(`${name}.total`));
-      const total = totalRows?.[0] ? Object.fromEntries(Object.entries(totalRows[0]).map(([k, v]) => [k, label(k, v)])) : undefined;
-      const partial = partialPeriods(context, view, rows);
-      computed.push({
-        name: sectionName(name, view),
-        title: `${definition.title}${view.length ? ` by ${view.join(' × ')}` : ''}`,
-        definition: definition.definition(context),
-        columns,
-        rows,
-        ...(total ? { total } : {}),
-        notes: [
-          ...(definition.notes?.(context) ?? []),
-          ...(partial.length ? [`Partial periods (per-week rates use their days inside the window): ${partial.map((p) => `${p.period} (${p.days_in_window} of ${p.days} days)`).join(', ')}.`] : []),
-        ],
-        ...(partial.length ? { partialPeriods: partial } : {}),
-        ...(format === 'table' && name === 'after-hours' && view.length === 0 && views.some((v) => v.length === 0) ? { chart: hourChart(grid, settings.workHours, settings.workDays) } : {}),
-      });
-    }
+    const columns = definition.columns(metric, view);
+    const toRow = (r: Row): Row => Object.fromEntries(columns.map((c) => [c.name, label(c.name, r[c.name])]));
+    const rows = (results.get(sectionName(name, view)) ?? []).map(toRow);
+    const groupNames = view.map(groupColumn);
+    rows.sort((a, b) => compareGroupLabels(view, groupNames.map((n) => String(a[n])), groupNames.map((n) => String(b[n]))));
+    const totalRows = name === 'volume' && view.includes('clinician') ? results.get('volume.total.clinician') : (results.get(name) ?? results.get(`${name}.total`));
+    const total = totalRows?.[0] ? Object.fromEntries(Object.entries(totalRows[0]).map(([k, v]) => [k, label(k, v)])) : undefined;
+    const partial = partialPeriods(context, view, rows);
+    computed.push({
+      name: sectionName(name, view),
+      title: `${definition.title}${view.length ? ` by ${view.join(' × ')}` : ''}`,
+      definition: definition.definition(context),
+      columns,
+      rows,
+      ...(total ? { total } : {}),
+      notes: [
+        ...(definition.notes?.(context) ?? []),
+        ...(partial.length ? [`Partial periods (per-week rates use their days inside the window): ${partial.map((p) => `${p.period} (${p.days_in_window} of ${p.days} days)`).join(', ')}.`] : []),
+      ],
+      ...(partial.length ? { partialPeriods: partial } : {}),
+      ...(format === 'table' && name === 'after-hours' && view.length === 0 && views.some((v) => v.length === 0) ? { chart: hourChart(grid, settings.workHours, settings.workDays) } : {}),
+    });
   }
   const { sections: all, suppression } = protect(computed, privacy.minCell);
   const shown = new Set(names.flatMap((name) => views.map((view) => sectionName(name, view))));
