@@ -7,8 +7,9 @@
  *
  * What the in-memory engine does and this script does not: reading files
  * (the table must hold the canonical columns, one row per message),
- * duplicate rows, one row per recipient, a roster, confidence intervals
- * (--ci) and pseudonyms (report --db adds those after the query).
+ * duplicate rows, one row per recipient, a roster and confidence intervals
+ * (--ci), refused in settings.ts; pseudonyms, which report --db applies to
+ * the results.
  */
 
 import { CATEGORY_KEYWORDS, CATEGORY_SYNONYMS, CARE_SETTING_SYNONYMS, ROLE_SYNONYMS, SENDER_TYPE_SYNONYMS, vocabularyKey, type ExtraSynonyms, type Synonyms } from '../input/vocabulary.js';
@@ -361,40 +362,28 @@ FROM (SELECT w.d, CASE WHEN w.work = 1 THEN w.open_ms ELSE 0 END AS open_ms, CAS
   /** The label of one dimension for entity alias `e` and clinician alias `cl`. */
   private labelExpr(dim: Dimension, categoryColumn: string): string {
     const attribute = (name: string) => `CASE WHEN e.clinician IS NULL THEN 'unattributed' ELSE COALESCE(cl.${name}, 'unknown') END`;
-    {
-      let expr: string;
-      switch (dim) {
-        case 'role':
-        case 'department':
-        case 'care_setting':
-          expr = attribute(dim);
-          break;
-        case 'clinician':
-          expr = `COALESCE(e.clinician, 'unattributed')`;
-          break;
-        case 'category':
-          expr = `COALESCE(e.${categoryColumn}, 'unknown')`;
-          break;
-        case 'month':
-          expr = 'e.month_label';
-          break;
-        case 'year':
-          expr = 'SUBSTRING(e.month_label, 1, 4)';
-          break;
-        case 'quarter':
-          expr = `CONCAT(SUBSTRING(e.month_label, 1, 4), '-Q', CASE WHEN SUBSTRING(e.month_label, 6, 2) <= '03' THEN '1' WHEN SUBSTRING(e.month_label, 6, 2) <= '06' THEN '2' WHEN SUBSTRING(e.month_label, 6, 2) <= '09' THEN '3' ELSE '4' END)`;
-          break;
-        case 'week':
-          expr = 'e.week_label';
-          break;
-        case 'weekday':
-          expr = `CASE e.iso_weekday ${['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((n, i) => `WHEN ${i + 1} THEN '${n}'`).join(' ')} END`;
-          break;
-        case 'hour':
-          expr = this.d.toText('e.local_hour');
-          break;
-      }
-      return expr;
+    const monthPart = (from: number, length: number) => `SUBSTRING(e.month_label, ${from}, ${length})`;
+    switch (dim) {
+      case 'role':
+      case 'department':
+      case 'care_setting':
+        return attribute(dim);
+      case 'clinician':
+        return `COALESCE(e.clinician, 'unattributed')`;
+      case 'category':
+        return `COALESCE(e.${categoryColumn}, 'unknown')`;
+      case 'month':
+        return 'e.month_label';
+      case 'year':
+        return monthPart(1, 4);
+      case 'quarter':
+        return `CONCAT(${monthPart(1, 4)}, '-Q', CASE WHEN ${monthPart(6, 2)} <= '03' THEN '1' WHEN ${monthPart(6, 2)} <= '06' THEN '2' WHEN ${monthPart(6, 2)} <= '09' THEN '3' ELSE '4' END)`;
+      case 'week':
+        return 'e.week_label';
+      case 'weekday':
+        return `CASE e.iso_weekday ${['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((n, i) => `WHEN ${i + 1} THEN '${n}'`).join(' ')} END`;
+      case 'hour':
+        return this.d.toText('e.local_hour');
     }
   }
 
