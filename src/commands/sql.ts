@@ -36,7 +36,7 @@ Examples:
 
 export function sqlCommand(): Command {
   const command = new Command('sql')
-    .summary("the report's definitions as SQL for a database engine (see 7)")
+    .summary("the report's definitions as SQL for a warehouse: duckdb, postgres, tsql, snowflake, bigquery, spark")
     .description("the report's definitions as one SQL script for a database engine")
     .addHelpText('after', HELP);
   // Options about reading files do not apply: the table has the canonical columns.

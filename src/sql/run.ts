@@ -111,7 +111,8 @@ async function runPostgres(db: Database, statements: readonly SqlStatement[]): P
 /** A failed statement: the engine's message (the table or a column missing, most often) and which step. */
 function queryError(db: Database, statement: SqlStatement, error: unknown): Error {
   if (error instanceof InputError || error instanceof UsageError) return error;
-  const message = (error as Error).message?.split('\n')[0] ?? String(error);
+  // The engine's first line, cut short: it may quote a value of the table.
+  const message = ((error as Error).message?.split('\n')[0] ?? String(error)).slice(0, 300);
   const step = statement.result ?? /(?:TABLE|INTO|VIEW)\s+#?(\w+)/i.exec(statement.sql)?.[1] ?? 'set-up';
   return new InputError(`--db ${db.shown}: the query failed at ${step}: ${message} (the table needs the canonical columns: message_id, thread_id, sent_at, sender_type, sender_id, sender_role, patient_id, recipient_id, category, department, care_setting; see msgwork sql --help)`);
 }
