@@ -6,8 +6,8 @@
  * America/New_York across the March DST change with us-federal holidays, one
  * in America/Chicago across the November change with every definition option
  * moved off its default (input time zone, window, as-of, latency index, bounds,
- * session gap, work window, evening band, a holiday file). The other dialects are parsed by a parser for
- * that dialect.
+ * session gap, work window, evening band, a holiday file). The other dialects
+ * are parsed by a parser for that dialect.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -36,7 +36,7 @@ const DATASETS: Record<string, Dataset> = {
   samples: { table: 'samples', csv: join(import.meta.dirname, '..', 'samples', 'messages.csv'), raw: { timezone: 'America/New_York' } },
   'New York, March DST change, us-federal holidays': {
     table: 'new_york',
-    // 20 February to 31 March 2024: the clocks go forward on 10 March; Presidents' Day is 19 February... and the 20th starts after it.
+    // 12 February to 30 March 2024: Presidents' Day (19 February) and the spring-forward change (10 March) inside.
     csv: write(dir, 'new-york.csv', generatedExport({ threads: 2500, seed: 11, start: '2024-02-12', days: 48 }).csv),
     raw: { timezone: 'America/New_York', holidays: 'us-federal' },
   },
