@@ -158,18 +158,24 @@ export async function analyse(settings: InputSettings, options: { warnSkipped?: 
 /** The report-header lines every command shares: inputs, zone, window, work hours, rows. */
 export function headerLines(analysis: Analysis): string[] {
   const { settings, report } = analysis;
-  const { since, until } = analysis;
-  const days = settings.workDaysText;
-  const holidayNote = settings.holidays ? `, holidays ${settings.holidays} (${[...analysis.window.holidays].filter((d) => d >= since && d <= until && isWorkDay({ ...analysis.window, holidays: new Set() }, d)).length} in window)` : '';
   return [
     `input: ${settings.sources.map((s) => s.name).join(', ')} (preset ${settings.preset.name}${settings.rosterFile ? `, roster ${shownPath(settings.rosterFile)}` : ''})`,
-    `time zone: ${settings.zone.name}${settings.inputZone.name !== settings.zone.name ? ` (timestamps without an offset read in ${settings.inputZone.name})` : ''}`,
-    `window: ${formatDay(since)} to ${formatDay(until)}${settings.rangeSource ? ` (${settings.rangeSource})` : ' (dates in the data)'}; follow-up to ${formatInstant(analysis.asOf, settings.zone)}${settings.asOf === undefined ? ' (the latest message)' : ' (--as-of)'}`,
-    `work window: ${days} ${settings.workHoursText}${holidayNote}`,
+    ...timeHeaderLines(settings, analysis, analysis.asOf, analysis.window.holidays),
     `rows: ${thousands(report.rowsRead)} read, ${thousands(report.rowsUsed)} used, ${thousands(report.rowsSkipped)} skipped` +
       (report.systemMessages ? `, ${plural(report.systemMessages, 'system message')} excluded` : '') +
       (analysis.outsideWindow ? `, ${plural(analysis.outsideWindow, 'message')} outside the window (read for threads and replies)` : '') +
       (report.afterAsOf ? `, ${plural(report.afterAsOf, 'message')} after --as-of left out` : ''),
+  ];
+}
+
+/** The header's time zone, window and work-window lines (from files or a database). */
+export function timeHeaderLines(settings: InputSettings, { since, until }: { since: number; until: number }, asOf: number, holidays: Iterable<number>): string[] {
+  const workWeekday = { hours: settings.workHours, days: settings.workDays, holidays: new Set<number>() };
+  const inWindow = [...holidays].filter((d) => d >= since && d <= until && isWorkDay(workWeekday, d)).length;
+  return [
+    `time zone: ${settings.zone.name}${settings.inputZone.name !== settings.zone.name ? ` (timestamps without an offset read in ${settings.inputZone.name})` : ''}`,
+    `window: ${formatDay(since)} to ${formatDay(until)}${settings.rangeSource ? ` (${settings.rangeSource})` : ' (dates in the data)'}; follow-up to ${formatInstant(asOf, settings.zone)}${settings.asOf === undefined ? ' (the latest message)' : ' (--as-of)'}`,
+    `work window: ${settings.workDaysText} ${settings.workHoursText}${settings.holidays ? `, holidays ${settings.holidays} (${inWindow} in window)` : ''}`,
   ];
 }
 

@@ -1,8 +1,8 @@
 import { InputError, UsageError } from '../errors.js';
-import { partialPeriods, percent, type MetricSettings } from '../metrics/context.js';
+import { percent, type MetricSettings } from '../metrics/context.js';
 import { compareGroupLabels, groupColumn, type Dimension } from '../model/groups.js';
 import { safeLabel } from '../model/labels.js';
-import { formatDay, weekdayOf } from '../model/zone.js';
+import { formatDay } from '../model/zone.js';
 import { optionString, type Format, type InputSettings, type RawOptions } from '../options.js';
 import { hourChart } from '../output/chart.js';
 import { startChartRenderer } from '../output/charts.js';
@@ -10,9 +10,24 @@ import { pseudonym } from '../output/privacy.js';
 import type { Report, Row, Section } from '../output/report.js';
 import { generateSql } from '../sql/generate.js';
 import { parseDatabase, runScript } from '../sql/run.js';
-import { sqlHolidays, sqlOptions } from '../sql/settings.js';
-import { formatInstant, plural, thousands } from './context.js';
-import { chartData, CHART_SECTIONS, highlights, monthlyTrend, protect, SECTION_NAMES, SECTIONS, sectionName, trendSection, withCharts, type ChartSource, type PrivacySettings, type SectionName } from './metrics.js';
+import { sqlOptions } from '../sql/settings.js';
+import { plural, thousands, timeHeaderLines } from './context.js';
+import {
+  chartData,
+  definitionSettings,
+  finishSections,
+  highlights,
+  outputPlan,
+  SECTION_NAMES,
+  sectionFrom,
+  SECTIONS,
+  sectionName,
+  suppressionSettings,
+  withCharts,
+  type ChartSource,
+  type PrivacySettings,
+  type SectionName,
+} from './metrics.js';
 
 /** The facts the script's `run` result set reports: the window, follow-up and row counts. */
 interface RunFacts {
@@ -46,17 +61,11 @@ export async function databaseReport(
   if (settings.files.length > 0) throw new UsageError('--db reads the messages from the database: give either files or --db, not both');
   const db = parseDatabase(optionString(raw, 'db')!);
   const table = optionString(raw, 'table') ?? '';
-  const views: Dimension[][] = dims.length > 0 ? [dims] : names.length > 1 ? [[], ['role'], ['category']] : [[]];
-  // The tables the charts (HTML) or the monthly trend (the terminal report) read, as in memory.
-  const withTrend = format === 'table' && names.length > 1 && dims.length === 0;
-  const extra = format === 'html' ? CHART_SECTIONS : withTrend ? CHART_SECTIONS.filter(([, view]) => view[0] === 'month') : [];
-  const wanted: [SectionName, Dimension[]][] = names.flatMap((name) => views.map((view): [SectionName, Dimension[]] => [name, view]));
-  for (const [name, view] of extra) if (!wanted.some(([n, v]) => sectionName(n, v) === sectionName(name, view))) wanted.push([name, view]);
-  const allViews = [...new Map(wanted.map(([, view]) => [view.join(','), view])).values()];
-  const sectionsAsked = [...new Set([...names, ...extra.map(([name]) => name)])];
-  const charts = format === 'html' || format === 'table';
-  const statements = generateSql({ ...(await sqlOptions(settings, metric, db.dialect, table, SECTION_NAMES.filter((n) => sectionsAsked.includes(n)), allViews)), charts });
-  const results = await runScript(db, statements);
+  const plan = outputPlan(format, names, dims);
+  const views = [...new Map(plan.tables.map((t) => [t.dims.join(','), t.dims])).values()];
+  const sectionsComputed = SECTION_NAMES.filter((n) => plan.tables.some((t) => t.name === n));
+  const options = await sqlOptions(settings, metric, db.dialect, table, sectionsComputed, views);
+  const results = await runScript(db, generateSql({ ...options, charts: format === 'html' || format === 'table' }));
   const run = results.get('run')![0]! as unknown as RunFacts;
   if (!run.messages) throw new InputError(`--db ${db.shown}: no usable rows in ${table} (patient or clinician messages with their ids and a sent_at from 1990 to 2099)`);
   if (run.messages === run.outside_window) {
@@ -69,39 +78,18 @@ export async function databaseReport(
     if (column === 'clinician_id' && privacy.pseudonymize && value !== 'unattributed') return pseudonym(value, privacy.pseudonymize);
     return safeLabel(value);
   };
+  const labelled = (r: Row): Row => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, label(k, v)]));
   const grid = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
   for (const r of results.get('chart.hour_weekday') ?? []) grid[Number(r.weekday) - 1]![Number(r.hour)] = Number(r.messages);
-  // In the order the in-memory report builds them: --min-cell protects them together.
-  const computed: Section[] = [];
-  for (const [name, view] of wanted) {
-    const definition = SECTIONS[name];
-    const columns = definition.columns(metric, view);
-    const toRow = (r: Row): Row => Object.fromEntries(columns.map((c) => [c.name, label(c.name, r[c.name])]));
-    const rows = (results.get(sectionName(name, view)) ?? []).map(toRow);
+  const computed = plan.tables.map(({ name, dims: view, chart }) => {
+    const columns = SECTIONS[name].columns(metric, view);
+    const rows = (results.get(sectionName(name, view)) ?? []).map((r) => Object.fromEntries(columns.map((c) => [c.name, label(c.name, r[c.name])])));
     const groupNames = view.map(groupColumn);
     rows.sort((a, b) => compareGroupLabels(view, groupNames.map((n) => String(a[n])), groupNames.map((n) => String(b[n]))));
-    const totalRows = name === 'volume' && view.includes('clinician') ? results.get('volume.total.clinician') : (results.get(name) ?? results.get(`${name}.total`));
-    const total = totalRows?.[0] ? Object.fromEntries(Object.entries(totalRows[0]).map(([k, v]) => [k, label(k, v)])) : undefined;
-    const partial = partialPeriods(context, view, rows);
-    computed.push({
-      name: sectionName(name, view),
-      title: `${definition.title}${view.length ? ` by ${view.join(' × ')}` : ''}`,
-      definition: definition.definition(context),
-      columns,
-      rows,
-      ...(total ? { total } : {}),
-      notes: [
-        ...(definition.notes?.(context) ?? []),
-        ...(partial.length ? [`Partial periods (per-week rates use their days inside the window): ${partial.map((p) => `${p.period} (${p.days_in_window} of ${p.days} days)`).join(', ')}.`] : []),
-      ],
-      ...(partial.length ? { partialPeriods: partial } : {}),
-      ...(format === 'table' && name === 'after-hours' && view.length === 0 && views.some((v) => v.length === 0) ? { chart: hourChart(grid, settings.workHours, settings.workDays) } : {}),
-    });
-  }
-  const { sections: all, suppression } = protect(computed, privacy.minCell);
-  const shown = new Set(names.flatMap((name) => views.map((view) => sectionName(name, view))));
-  const sections = all.filter((s) => shown.has(s.name));
-  const charting: ChartSource = {
+    const totalRow = (name === 'volume' && view.includes('clinician') ? results.get('volume.total.clinician') : (results.get(name) ?? results.get(`${name}.total`)))?.[0];
+    return sectionFrom(context, name, view, { columns, rows, total: totalRow && labelled(totalRow) }, chart ? hourChart(grid, settings.workHours, settings.workDays) : undefined);
+  });
+  const source = (all: readonly Section[]): ChartSource => ({
     settings: metric,
     ...window,
     weeks: (window.until - window.since + 1) / 7,
@@ -110,14 +98,8 @@ export async function databaseReport(
     section: (name, view) => all.find((s) => s.name === sectionName(name, view))!,
     hourWeekday: () => grid,
     latencyCurve: (maxHours) => latencyCurve(results, maxHours),
-  };
-  if (withTrend) {
-    const trend = monthlyTrend(charting);
-    if (trend.length >= 2) sections.push(trendSection(trend));
-  }
-  const zone = settings.zone;
-  const holidaysInWindow = (await sqlHolidays(settings)).filter((d) => d >= window.since && d <= window.until && settings.workDays[weekdayOf(d)] === true).length;
-  const windowSource = settings.rangeSource ?? 'dates in the data';
+  });
+  const { all, sections, suppression } = finishSections(plan, computed, privacy.minCell, source);
   return {
     title: names.length > 1 ? 'msgwork report: clinician messaging workload' : `msgwork ${names[0]}`,
     settings: {
@@ -125,39 +107,22 @@ export async function databaseReport(
       database: db.shown,
       table,
       engine: `${db.dialect} (msgwork sql --dialect ${db.dialect})`,
-      preset: 'canonical',
-      roster: null,
-      config: settings.configFile ?? null,
-      timezone: zone.name,
-      window: { since: formatDay(window.since), until: formatDay(window.until), days: window.until - window.since + 1, source: windowSource },
-      as_of: new Date(run.as_of_ms).toISOString(),
-      as_of_source: settings.asOf === undefined ? 'the latest message' : '--as-of',
-      work_hours: settings.workHoursText,
-      work_days: settings.workDaysText,
-      holidays: settings.holidays ?? null,
-      evening: raw.evening ?? '17:00-19:00',
-      session_gap_minutes: metric.sessionGapMinutes,
-      minutes_per_message: metric.minutesPerMessage,
-      latency_index: metric.latencyIndex,
-      within: metric.within.map((b) => b.label),
-      by: dims,
+      ...definitionSettings(settings, metric, dims, window, run.as_of_ms),
       rows: { read: run.rows_read, used: run.messages, system_messages: run.system_messages, outside_window: run.outside_window, after_as_of: run.after_as_of },
       pseudonymized: privacy.pseudonymize !== undefined,
       min_cell: privacy.minCell ?? null,
-      ...(suppression ? { suppression: { min_cell: suppression.minCell, hidden_cells: suppression.hidden, small_counts: suppression.primary, complementary_counts: suppression.complementary } } : {}),
+      ...suppressionSettings(suppression),
     },
     header: [
       `input: table ${table} in ${db.shown} (computed by the database: msgwork sql --dialect ${db.dialect})`,
-      `time zone: ${zone.name}${settings.inputZone.name !== zone.name ? ` (sent_at read in ${settings.inputZone.name})` : ''}`,
-      `window: ${formatDay(window.since)} to ${formatDay(window.until)} (${windowSource}); follow-up to ${formatInstant(run.as_of_ms, zone)}${settings.asOf === undefined ? ' (the latest message)' : ' (--as-of)'}`,
-      `work window: ${settings.workDaysText} ${settings.workHoursText}${settings.holidays ? `, holidays ${settings.holidays} (${holidaysInWindow} in window)` : ''}`,
+      ...timeHeaderLines(settings, window, run.as_of_ms, options.holidays),
       `rows: ${thousands(run.rows_read)} in the table, ${thousands(run.messages)} used` +
         (run.system_messages ? `, ${plural(run.system_messages, 'system message')} excluded` : '') +
         (run.outside_window ? `, ${plural(run.outside_window, 'message')} outside the window (read for threads and replies)` : '') +
         (run.after_as_of ? `, ${plural(run.after_as_of, 'message')} after --as-of left out` : ''),
     ],
     sections,
-    ...(format === 'html' ? withCharts(chartData(charting), startChartRenderer(), highlights(charting)) : {}),
+    ...(format === 'html' ? withCharts(chartData(source(all)), startChartRenderer(), highlights(source(all))) : {}),
   };
 }
 

@@ -9,7 +9,7 @@ import { parseBy, type Dimension } from '../model/groups.js';
 import { buildThreads } from '../model/threads.js';
 import { WorkClock } from '../model/worktime.js';
 import { formatDay } from '../model/zone.js';
-import { addOptions, numberOption, optionString, type RawOptions } from '../options.js';
+import { addOptions, numberOption, optionString, type Format, type InputSettings, type RawOptions } from '../options.js';
 import { hourChart } from '../output/chart.js';
 import { pseudonym } from '../output/privacy.js';
 import { startChartRenderer, type ChartRenderer } from '../output/charts.js';
@@ -142,25 +142,37 @@ export function metricContext(analysis: Analysis, settings: MetricSettings, priv
 
 /** One section of the report for the given dimensions (small cells suppressed with --min-cell). */
 export function section(context: MetricContext, name: SectionName, dims: Dimension[], withChart: boolean): Section {
+  const chart = withChart ? hourChart(hourWeekdayCounts(context), context.window.hours, context.window.days) : undefined;
+  return sectionFrom(context, name, dims, SECTIONS[name].compute(context, dims), chart);
+}
+
+/**
+ * A section from its figures, computed in memory or by a database (report
+ * --db): title, definition, notes, and the periods only partly inside the window.
+ */
+export function sectionFrom(
+  context: Pick<MetricContext, 'settings' | 'since' | 'until'>,
+  name: SectionName,
+  dims: Dimension[],
+  table: { columns: ColumnSpec[]; rows: Row[]; total?: Row | undefined },
+  chart?: string,
+): Section {
   const definition = SECTIONS[name];
-  const table = definition.compute(context, dims);
-  const by = dims.length ? ` by ${dims.join(' × ')}` : '';
   const partial = partialPeriods(context, dims, table.rows);
   const partialNote = partial.length
     ? [`Partial periods (per-week rates use their days inside the window): ${partial.map((p) => `${p.period} (${p.days_in_window} of ${p.days} days)`).join(', ')}.`]
     : [];
-  const built: Section = {
-    name: dims.length ? `${name}.by_${dims.join('_')}` : name,
-    title: `${definition.title}${by}`,
+  return {
+    name: sectionName(name, dims),
+    title: `${definition.title}${dims.length ? ` by ${dims.join(' × ')}` : ''}`,
     definition: definition.definition(context),
     columns: table.columns,
     rows: table.rows,
-    total: table.total,
+    ...(table.total ? { total: table.total } : {}),
     notes: [...(definition.notes?.(context) ?? []), ...partialNote],
     ...(partial.length ? { partialPeriods: partial } : {}),
-    ...(withChart ? { chart: hourChart(hourWeekdayCounts(context), context.window.hours, context.window.days) } : {}),
+    ...(chart !== undefined ? { chart } : {}),
   };
-  return built;
 }
 
 /**
@@ -177,26 +189,9 @@ export function protect(sections: Section[], minCell: number | undefined): { sec
 
 /** The run's settings, for JSON and the report header. */
 function settingsOf(analysis: Analysis, settings: MetricSettings, dims: Dimension[], privacy: PrivacySettings): Record<string, unknown> {
-  const window = analysisWindow(analysis);
-  const s = analysis.settings;
   return {
     inputs: analysis.report.inputs,
-    preset: s.preset.name,
-    roster: s.rosterFile ?? null,
-    config: s.configFile ?? null,
-    timezone: s.zone.name,
-    window: { since: formatDay(window.since), until: formatDay(window.until), days: window.until - window.since + 1, source: s.rangeSource ?? 'dates in the data' },
-    as_of: new Date(analysis.asOf).toISOString(),
-    as_of_source: s.asOf === undefined ? 'the latest message' : '--as-of',
-    work_hours: s.workHoursText,
-    work_days: s.workDaysText,
-    holidays: s.holidays ?? null,
-    evening: `${clock(settings.evening.start)}-${clock(settings.evening.end)}`,
-    session_gap_minutes: settings.sessionGapMinutes,
-    minutes_per_message: settings.minutesPerMessage,
-    latency_index: settings.latencyIndex,
-    within: settings.within.map((b) => b.label),
-    by: dims,
+    ...definitionSettings(analysis.settings, settings, dims, analysisWindow(analysis), analysis.asOf),
     rows: {
       read: analysis.report.rowsRead,
       used: analysis.report.rowsUsed,
@@ -210,6 +205,35 @@ function settingsOf(analysis: Analysis, settings: MetricSettings, dims: Dimensio
     pseudonymized: privacy.pseudonymize !== undefined,
     min_cell: privacy.minCell ?? null,
   };
+}
+
+/** The settings every run's JSON states, from files or a database: the window, follow-up, work window and definitions. */
+export function definitionSettings(s: InputSettings, settings: MetricSettings, dims: Dimension[], window: { since: number; until: number }, asOf: number): Record<string, unknown> {
+  return {
+    preset: s.preset.name,
+    roster: s.rosterFile ?? null,
+    config: s.configFile ?? null,
+    timezone: s.zone.name,
+    window: { since: formatDay(window.since), until: formatDay(window.until), days: window.until - window.since + 1, source: s.rangeSource ?? 'dates in the data' },
+    as_of: new Date(asOf).toISOString(),
+    as_of_source: s.asOf === undefined ? 'the latest message' : '--as-of',
+    work_hours: s.workHoursText,
+    work_days: s.workDaysText,
+    holidays: s.holidays ?? null,
+    evening: `${clock(settings.evening.start)}-${clock(settings.evening.end)}`,
+    session_gap_minutes: settings.sessionGapMinutes,
+    minutes_per_message: settings.minutesPerMessage,
+    latency_index: settings.latencyIndex,
+    within: settings.within.map((b) => b.label),
+    by: dims,
+  };
+}
+
+/** What --min-cell hid, for the settings (nothing without it). */
+export function suppressionSettings(suppression: SuppressionSummary | undefined): Record<string, unknown> {
+  if (!suppression) return {};
+  const rule = `counts from 1 to ${suppression.minCell - 1}, figures derived from them or computed over fewer than ${suppression.minCell} items, and complementary cells so that no hidden count can be worked out from this output are blank`;
+  return { suppression: { min_cell: suppression.minCell, hidden_cells: suppression.hidden, small_counts: suppression.primary, complementary_counts: suppression.complementary, rule } };
 }
 
 /** The chart data, and the charts being drawn from it. */
@@ -411,34 +435,49 @@ export async function runMetrics(command: Command, files: string[], names: reado
   const privacy = privacySettings(raw);
   const analysis = await analyse(settings);
   const context = metricContext(analysis, metric, privacy);
-  const views: Dimension[][] = dims.length > 0 ? [dims] : names.length > 1 ? [[], ['role'], ['category']] : [[]];
-  const computed: Section[] = [];
-  for (const name of names) {
-    views.forEach((view, v) => computed.push(section(context, name, view, format === 'table' && name === 'after-hours' && v === 0)));
-  }
-  // The terminal report ends with a compact monthly trend, as the HTML page shows one: the first
-  // question at a department meeting is whether it is getting worse.
-  const withTrend = format === 'table' && names.length > 1 && dims.length === 0;
-  if (format === 'html' || withTrend) {
-    // The charts and the trend read these tables too: compute them now, so they are protected with the rest.
-    const wanted = format === 'html' ? CHART_SECTIONS : CHART_SECTIONS.filter(([, view]) => view[0] === 'month');
-    for (const [name, view] of wanted) if (!computed.some((s) => s.name === sectionName(name, view))) computed.push(section(context, name, view, false));
-  }
-  const { sections: all, suppression } = protect(computed, privacy.minCell);
-  const shown = new Set(names.flatMap((name) => views.map((view) => sectionName(name, view))));
-  const sections = all.filter((s) => shown.has(s.name));
-  if (withTrend) {
-    const trend = monthlyTrend(memorySource(context, all));
-    if (trend.length >= 2) sections.push(trendSection(trend));
-  }
+  const plan = outputPlan(format, names, dims);
+  const computed = plan.tables.map((t) => section(context, t.name, t.dims, t.chart));
+  const { all, sections, suppression } = finishSections(plan, computed, privacy.minCell, (tables) => memorySource(context, tables));
   const report: Report = {
     title: names.length > 1 ? 'msgwork report: clinician messaging workload' : `msgwork ${names[0]}`,
-    settings: { ...settingsOf(analysis, metric, dims, privacy), ...(suppression ? { suppression: { min_cell: suppression.minCell, hidden_cells: suppression.hidden, small_counts: suppression.primary, complementary_counts: suppression.complementary, rule: `counts from 1 to ${suppression.minCell - 1}, figures derived from them or computed over fewer than ${suppression.minCell} items, and complementary cells so that no hidden count can be worked out from this output are blank` } } : {}) },
+    settings: { ...settingsOf(analysis, metric, dims, privacy), ...suppressionSettings(suppression) },
     header: [...headerLines(analysis), ...skippedSummary(analysis.report).slice(0, 1)],
     sections,
     ...(format === 'html' ? withCharts(chartData(memorySource(context, all)), charts!, highlights(memorySource(context, all))) : {}),
   };
   await emit(report, format, raw);
+}
+
+/** What one output shows and what it computes for that (SPEC 3, 3.3), from files or a database. */
+export interface OutputPlan {
+  /** The groupings shown: overall, by role and by category, or the --by dimensions. */
+  views: Dimension[][];
+  /** The terminal report ends with a compact monthly trend, as the HTML page shows one: the first question at a department meeting is whether it is getting worse. */
+  withTrend: boolean;
+  /** Every table to compute, in order: those shown, then those only the charts or the trend read (--min-cell protects them together). */
+  tables: { name: SectionName; dims: Dimension[]; chart: boolean }[];
+  shown: ReadonlySet<string>;
+}
+
+export function outputPlan(format: Format, names: readonly SectionName[], dims: Dimension[]): OutputPlan {
+  const views: Dimension[][] = dims.length > 0 ? [dims] : names.length > 1 ? [[], ['role'], ['category']] : [[]];
+  const withTrend = format === 'table' && names.length > 1 && dims.length === 0;
+  const tables: OutputPlan['tables'] = [];
+  for (const name of names) views.forEach((view, v) => tables.push({ name, dims: view, chart: format === 'table' && name === 'after-hours' && v === 0 }));
+  const extra = format === 'html' ? CHART_SECTIONS : withTrend ? CHART_SECTIONS.filter(([, view]) => view[0] === 'month') : [];
+  for (const [name, view] of extra) if (!tables.some((t) => sectionName(t.name, t.dims) === sectionName(name, view))) tables.push({ name, dims: view, chart: false });
+  return { views, withTrend, tables, shown: new Set(names.flatMap((name) => views.map((view) => sectionName(name, view)))) };
+}
+
+/** The plan's tables protected together (--min-cell), those shown, and the monthly trend after them when the plan has one. */
+export function finishSections(plan: OutputPlan, computed: Section[], minCell: number | undefined, source: (all: readonly Section[]) => ChartSource) {
+  const { sections: all, suppression } = protect(computed, minCell);
+  const sections = all.filter((s) => plan.shown.has(s.name));
+  if (plan.withTrend) {
+    const trend = monthlyTrend(source(all));
+    if (trend.length >= 2) sections.push(trendSection(trend));
+  }
+  return { all, sections, suppression };
 }
 
 /** A metric command: its name, summary and help text; the options and the run are shared. */

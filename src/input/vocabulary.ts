@@ -118,7 +118,8 @@ export class Vocabulary {
     readonly name: string,
     synonyms: Synonyms,
     extra: Synonyms = {},
-    private readonly keywords: readonly (readonly [string, readonly string[]])[] = [],
+    /** Keyword rules for values that match no synonym, in order. */
+    readonly keywords: readonly (readonly [string, readonly string[]])[] = [],
   ) {
     for (const table of [synonyms, extra]) {
       for (const [canonical, words] of Object.entries(table)) {
@@ -126,6 +127,11 @@ export class Vocabulary {
         for (const word of words) this.lookup.set(vocabularyKey(word), canonical);
       }
     }
+  }
+
+  /** Every synonym's comparison key and its canonical value (a config file's included): what the SQL generator maps. */
+  get synonymKeys(): ReadonlyMap<string, string> {
+    return this.lookup;
   }
 
   normalize(raw: string): Normalized {

@@ -12,11 +12,12 @@
  * the results.
  */
 
-import { CATEGORY_KEYWORDS, CATEGORY_SYNONYMS, CARE_SETTING_SYNONYMS, ROLE_SYNONYMS, SENDER_TYPE_SYNONYMS, vocabularyKey, type ExtraSynonyms, type Synonyms } from '../input/vocabulary.js';
+import type { Vocabularies, Vocabulary } from '../input/vocabulary.js';
 import type { TimeRange } from '../model/calendar.js';
 import { groupColumn, PERIOD_DIMENSIONS, type Dimension } from '../model/groups.js';
 import { formatDay } from '../model/zone.js';
 import type { MetricSettings } from '../metrics/context.js';
+import { clinicianAttributeColumns } from '../metrics/volume.js';
 import type { Dialect } from './dialect.js';
 
 export const SQL_SECTIONS = ['volume', 'after-hours', 'latency', 'rounds'] as const;
@@ -40,7 +41,8 @@ export interface SqlOptions {
   /** --as-of, epoch ms, when given. */
   asOf?: number | undefined;
   metric: MetricSettings;
-  synonyms: ExtraSynonyms;
+  /** The run's vocabularies (SPEC 1.5, with a config file's synonyms): the script maps raw values as files are mapped. */
+  vocabularies: Vocabularies;
   systemSenders: readonly string[];
   sections: readonly SqlSection[];
   /** The groupings of every section ([] is all data). */
@@ -115,7 +117,7 @@ class Generator {
       if (section === 'after-hours') this.afterHoursEntities();
       if (section === 'latency') this.latencyEntities();
       if (section === 'rounds') this.roundEntities();
-      const views = [...this.o.views];
+      const views = this.o.views;
       for (const view of views) this.result(section, view, `${section}${view.length ? `.by_${view.join('_')}` : ''}`);
       // The all-data row a table shows as its total: the clinician view's has its own columns (SPEC 2.1).
       if (!views.some((v) => v.length === 0)) this.result(section, [], `${section}.total`);
@@ -157,20 +159,14 @@ class Generator {
 
   /**
    * A CASE mapping a value's comparison key (column `k`) to the canonical value;
-   * empty and `unknown` become NULL; others are kept trimmed (column `raw`).
+   * `unknown` becomes NULL; others are kept trimmed (column `raw`).
    */
-  private vocabulary(raw: string, k: string, tables: Synonyms[], keywords: readonly (readonly [string, readonly string[]])[] = []): string {
-    const seen = new Map<string, string>();
-    for (const table of tables) {
-      for (const [canonical, words] of Object.entries(table)) {
-        for (const word of [canonical, ...words]) seen.set(vocabularyKey(word), canonical);
-      }
-    }
-    const whens = [...seen].map(([key, v]) => `WHEN ${this.s(key)} THEN ${this.s(v)}`).join(' ');
+  private vocabulary(raw: string, k: string, vocabulary: Vocabulary): string {
+    const whens = [...vocabulary.synonymKeys].map(([key, v]) => `WHEN ${this.s(key)} THEN ${this.s(v)}`).join(' ');
     const padded = `CONCAT(' ', ${k}, ' ')`;
-    const rules = keywords.map(([canonical, words]) => `WHEN ${words.map((w) => `${padded} LIKE ${this.s(`% ${w} %`)}`).join(' OR ')} THEN ${this.s(canonical)}`).join('\n      ');
+    const rules = vocabulary.keywords.map(([canonical, words]) => `WHEN ${words.map((w) => `${padded} LIKE ${this.s(`% ${w} %`)}`).join(' OR ')} THEN ${this.s(canonical)}`).join('\n      ');
     const fallback = rules ? `CASE ${rules}\n      ELSE ${raw} END` : raw;
-    return `CASE WHEN ${raw} IS NULL OR ${k} = 'unknown' THEN NULL ELSE CASE ${k}\n      ${whens}\n      ELSE ${fallback} END END`;
+    return `CASE WHEN ${k} = 'unknown' THEN NULL ELSE CASE ${k}\n      ${whens}\n      ELSE ${fallback} END END`;
   }
 
   private nonEmpty(column: string): string {
@@ -189,11 +185,11 @@ class Generator {
   // ---- messages ----
 
   /** A small table mapping each distinct raw value of a column to its canonical value (SPEC 1.5), so the regular expressions run once per value, not per row. */
-  private vocabularyTable(column: string, tables: Synonyms[], keywords: readonly (readonly [string, readonly string[]])[] = []): string {
+  private vocabularyTable(column: string, vocabulary: Vocabulary): string {
     const name = `mw_v_${column}`;
     this.create(
       name,
-      `SELECT x.raw, ${this.vocabulary('x.raw', 'x.k', tables, keywords)} AS canonical
+      `SELECT x.raw, ${this.vocabulary('x.raw', 'x.k', vocabulary)} AS canonical
 FROM (SELECT y.raw, ${this.key('y.raw')} AS k FROM (SELECT DISTINCT ${this.nonEmpty(column)} AS raw FROM ${this.o.table}) y WHERE y.raw IS NOT NULL) x`,
     );
     return name;
@@ -201,14 +197,14 @@ FROM (SELECT y.raw, ${this.key('y.raw')} AS k FROM (SELECT DISTINCT ${this.nonEm
 
   private messages(): void {
     const { o, d } = this;
-    const synonyms = o.synonyms;
+    const v = o.vocabularies;
     const system = o.systemSenders.length ? ` OR (r.stype = 'clinician' AND r.sender_id IN (${o.systemSenders.map((id) => this.s(id)).join(', ')}))` : '';
     const text = ['message_id', 'thread_id', 'patient_id', 'recipient_id', 'sender_id', 'sender_type', 'sender_role', 'category', 'department', 'care_setting'];
     const vocabularies = {
-      sender_type: this.vocabularyTable('sender_type', [SENDER_TYPE_SYNONYMS, synonyms.sender_type ?? {}]),
-      sender_role: this.vocabularyTable('sender_role', [ROLE_SYNONYMS, synonyms.role ?? {}]),
-      category: this.vocabularyTable('category', [CATEGORY_SYNONYMS, synonyms.category ?? {}], CATEGORY_KEYWORDS),
-      care_setting: this.vocabularyTable('care_setting', [CARE_SETTING_SYNONYMS, synonyms.care_setting ?? {}]),
+      sender_type: this.vocabularyTable('sender_type', v.senderType),
+      sender_role: this.vocabularyTable('sender_role', v.role),
+      category: this.vocabularyTable('category', v.category),
+      care_setting: this.vocabularyTable('care_setting', v.careSetting),
     };
     const joins = Object.entries(vocabularies)
       .map(([column, table]) => `  LEFT JOIN ${this.t(table)} v_${column} ON v_${column}.raw = u.${column}`)
@@ -302,14 +298,21 @@ CROSS JOIN ${this.t(T.run)} r`,
     this.drop(T.m);
   }
 
-  /** Month, ISO week and weekday of a message's local date, when a grouping needs them. */
-  private timeLabelColumns(day: string): string {
+  /** The columns of a local date that the groupings in use need: month (also for quarter and year), ISO week, weekday. */
+  private timeColumns(): { name: string; of: (day: string) => string }[] {
     const { d } = this;
-    const parts: string[] = [];
-    if (['month', 'quarter', 'year'].some((x) => this.dims.has(x as Dimension))) parts.push(`${d.monthLabel(day)} AS month_label`);
-    if (this.dims.has('week')) parts.push(`${d.isoWeekLabel(day)} AS week_label`);
-    if (this.dims.has('weekday')) parts.push(`${d.isoWeekday(day)} AS iso_weekday`);
-    return parts.map((p) => `, ${p}`).join('');
+    const columns: { name: string; of: (day: string) => string }[] = [];
+    if (['month', 'quarter', 'year'].some((x) => this.dims.has(x as Dimension))) columns.push({ name: 'month_label', of: (day) => d.monthLabel(day) });
+    if (this.dims.has('week')) columns.push({ name: 'week_label', of: (day) => d.isoWeekLabel(day) });
+    if (this.dims.has('weekday')) columns.push({ name: 'iso_weekday', of: (day) => d.isoWeekday(day) });
+    return columns;
+  }
+
+  /** `, <label of day> AS month_label, …` for the time columns in use. */
+  private timeLabelColumns(day: string): string {
+    return this.timeColumns()
+      .map((c) => `, ${c.of(day)} AS ${c.name}`)
+      .join('');
   }
 
   // ---- the work calendar (business time, SPEC 2.3) and the window's days ----
@@ -325,8 +328,6 @@ CROSS JOIN ${this.t(T.run)} r`,
     const { o, d } = this;
     this.create(T.digits, Array.from({ length: 10 }, (_, i) => `SELECT ${i} AS i`).join(' UNION ALL '));
     this.create(T.holidays, `SELECT h.d FROM ${d.dateTable(o.holidays.map(formatDay))}`);
-    const workDays = o.workDays.map((on, i) => (on ? i + 1 : 0)).filter((x) => x > 0);
-    const isWork = workDays.length ? `${d.isoWeekday('c.d')} IN (${workDays.join(', ')}) AND hol.d IS NULL` : '1 = 0';
     const start = o.workHours.start, end = o.workHours.end;
     const dayStart = this.instant(d.midnight('c.d'), o.zone);
     const dayEnd = this.instant(d.midnight(d.addDays('c.d', '1')), o.zone);
@@ -336,20 +337,25 @@ CROSS JOIN ${this.t(T.run)} r`,
       T.cal,
       `SELECT k.d, k.open_ms, k.close_ms, SUM(k.close_ms - k.open_ms) OVER (ORDER BY k.d ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) - (k.close_ms - k.open_ms) AS work_before
 FROM (SELECT w.d, CASE WHEN w.work = 1 THEN w.open_ms ELSE 0 END AS open_ms, CASE WHEN w.work = 1 THEN GREATEST(w.open_ms, w.close_ms) ELSE 0 END AS close_ms
-  FROM (SELECT c.d, CASE WHEN ${isWork} THEN 1 ELSE 0 END AS work, ${open} AS open_ms, ${close} AS close_ms
-    FROM (${this.dayNumbers('first_day', 'last_day')}) c LEFT JOIN ${this.t(T.holidays)} hol ON hol.d = c.d) w) k`,
+  FROM (SELECT c.d, CASE WHEN ${this.workDay('c.d')} THEN 1 ELSE 0 END AS work, ${open} AS open_ms, ${close} AS close_ms
+    FROM (${this.dayNumbers('first_day', 'last_day')}) c) w) k`,
     );
     if ([...this.dims].some((x) => PERIOD_DIMENSIONS.has(x))) {
       this.create(T.days, `SELECT c.d AS local_day${this.timeLabelColumns('c.d')} FROM (${this.dayNumbers('since_day', 'until_day')}) c`);
     }
   }
 
+  /** Whether a local date is a work day: a work weekday that is not a holiday (SPEC 1.4). */
+  private workDay(day: string): string {
+    const weekdays = this.o.workDays.flatMap((on, i) => (on ? [i + 1] : []));
+    if (weekdays.length === 0) return '1 = 0';
+    return `${this.d.isoWeekday(day)} IN (${weekdays.join(', ')}) AND NOT EXISTS (SELECT 1 FROM ${this.t(T.holidays)} hol WHERE hol.d = ${day})`;
+  }
+
+  /** 1 when a message's local time is outside the work window (SPEC 2.2), else 0. */
   private afterHoursFlag(alias: string): string {
-    const { o, d } = this;
-    const workDays = o.workDays.map((on, i) => (on ? i + 1 : 0)).filter((x) => x > 0);
-    if (workDays.length === 0) return '1';
-    return `CASE WHEN ${alias}.local_minute >= ${o.workHours.start} AND ${alias}.local_minute < ${o.workHours.end} AND ${d.isoWeekday(`${alias}.local_day`)} IN (${workDays.join(', ')})
-    AND NOT EXISTS (SELECT 1 FROM ${this.t(T.holidays)} hol WHERE hol.d = ${alias}.local_day) THEN 0 ELSE 1 END`;
+    const { start, end } = this.o.workHours;
+    return `CASE WHEN ${alias}.local_minute >= ${start} AND ${alias}.local_minute < ${end} AND ${this.workDay(`${alias}.local_day`)} THEN 0 ELSE 1 END`;
   }
 
   // ---- group labels (SPEC 2 "Groups") ----
@@ -449,10 +455,10 @@ WHERE ${index} AND e.in_window = 1`,
   }
 
   private roundEntities(): void {
-    const time = ['month_label', 'week_label', 'iso_weekday'].filter((c) => this.timeLabelColumns('f.local_day').includes(` AS ${c}`));
+    const time = this.timeColumns().map((c) => `, f.${c.name}`).join('');
     this.create(
       T.th,
-      `SELECT f.thread_id, f.clinician, f.thread_category, f.local_day, f.local_hour, f.in_window${time.map((c) => `, f.${c}`).join('')}, s.messages, s.rounds, s.duration_ms
+      `SELECT f.thread_id, f.clinician, f.thread_category, f.local_day, f.local_hour, f.in_window${time}, s.messages, s.rounds, s.duration_ms
 FROM ${this.t(T.a)} f JOIN (SELECT thread_id, COUNT(*) AS messages, SUM(CASE WHEN sender_type = 'clinician' AND prev_type = 'patient' THEN 1 ELSE 0 END) AS rounds, MAX(utc_ms) - MIN(utc_ms) AS duration_ms
   FROM ${this.t(T.a)} GROUP BY thread_id) s ON s.thread_id = f.thread_id
 WHERE f.pos = 1`,
@@ -491,7 +497,7 @@ WHERE f.pos = 1`,
       });
     }
     if (section === 'latency') {
-      const hour = `CEIL(CAST(x.elapsed_ms AS ${d.double}) / 3600000)`;
+      const hour = `CEIL(${this.hours('x.elapsed_ms')})`;
       this.out.push({
         result: 'chart.latency_curve',
         sql: `SELECT x.${labelColumn('role')} AS role, ${hour} AS hour, COUNT(*) AS answered FROM ${this.t(T.le)} x WHERE x.answered = 1 GROUP BY x.${labelColumn('role')}, ${hour}`,
@@ -509,6 +515,11 @@ ${name} AS (SELECT ${g.select(`${name}_r`)}MAX(CASE WHEN rn = lo + 1 THEN v END)
 
   private quantileValue(name: string): string {
     return `${name}.x_lo + ${name}.frac * (COALESCE(${name}.x_hi, ${name}.x_lo) - ${name}.x_lo)`;
+  }
+
+  /** Milliseconds as hours, a double. */
+  private hours(ms: string): string {
+    return `CAST(${ms} AS ${this.d.double}) / 3600000`;
   }
 
   private share(x: string, n: string): string {
@@ -535,7 +546,7 @@ period_weeks AS (SELECT ${periodGrouping.select('period_days')}CAST(COUNT(*) AS 
     const ve = this.t(T.ve);
     return `WITH base AS (SELECT ${g.select('x')}SUM(CASE WHEN x.sender_type = 'clinician' THEN 1 ELSE 0 END) AS sent, SUM(CASE WHEN x.sender_type = 'patient' THEN 1 ELSE 0 END) AS patient_messages,
   COUNT(DISTINCT x.patient_id) AS patients, COUNT(DISTINCT x.thread_id) AS threads FROM ${ve} x ${g.groupBy}),
-per AS (SELECT ${g.select('x')}x.sender_id, COUNT(*) AS n FROM ${ve} x WHERE x.sender_type = 'clinician' GROUP BY ${g.columns('x').map((c) => `${c}, `).join('')}x.sender_id),
+per AS (SELECT ${g.select('x')}x.sender_id, COUNT(*) AS n FROM ${ve} x WHERE x.sender_type = 'clinician' ${g.groupByAnd('x', 'x.sender_id')}),
 ${this.quantile(g, 'med', 'per', 'x.n', '1 = 1', 0.5)},
 stats AS (SELECT ${g.select('x')}COUNT(*) AS clinicians, AVG(CAST(x.n AS ${this.d.double})) AS mean_n FROM per x ${g.groupBy}),
 total AS (SELECT COUNT(*) AS all_sent FROM ${ve} WHERE sender_type = 'clinician')
@@ -545,19 +556,19 @@ FROM base b LEFT JOIN stats st ON ${g.on('b', 'st')} LEFT JOIN med ON ${g.on('b'
 ${g.orderBy('b')}`;
   }
 
-  /** Attribute columns of a clinician view (SPEC 2.1), each only when not itself a dimension. */
+  /** Attribute columns of a clinician view (SPEC 2.1): role, department, care_setting, each only when not itself a dimension. */
+  private attributeNames(g: Grouping): string[] {
+    return g.dims.includes('clinician') ? clinicianAttributeColumns([...g.dims]).map((c) => c.name) : [];
+  }
+
   private attributes(g: Grouping): string {
-    if (!g.dims.includes('clinician')) return '';
-    return ['role', 'department', 'care_setting']
-      .filter((a) => !(g.dims as readonly string[]).includes(a))
+    return this.attributeNames(g)
       .map((a) => `${a}_cl.${a} AS ${a}, `)
       .join('');
   }
 
   private attributeJoins(g: Grouping, alias: string): string {
-    if (!g.dims.includes('clinician')) return '';
-    return ['role', 'department', 'care_setting']
-      .filter((a) => !(g.dims as readonly string[]).includes(a))
+    return this.attributeNames(g)
       .map((a) => `LEFT JOIN (SELECT id, COALESCE(${a}, 'unknown') AS ${a} FROM ${this.t(T.c)}) ${a}_cl ON ${a}_cl.id = ${alias}.${labelColumn('clinician')}`)
       .join('\n');
   }
@@ -596,18 +607,17 @@ ${g.orderBy('b')}`;
     const within = o.metric.within;
     const largest = Math.max(...within.map((b) => b.ms));
     const businessBound = 2 * (o.workHours.end - o.workHours.start) * 60_000;
-    const hours = (ms: string) => `CAST(${ms} AS ${d.double}) / 3600000`;
     const tolerance = Math.sqrt(Number.EPSILON);
     return `WITH base AS (SELECT ${g.select('x')}COUNT(*) AS index_messages, SUM(x.answered) AS answered,
   ${within.map((b, k) => `SUM(CASE WHEN x.answered = 1 AND x.elapsed_ms <= ${b.ms} THEN 1 ELSE 0 END) AS within_${k}, `).join('')}
   SUM(CASE WHEN x.answered = 1 AND x.business_ms <= ${businessBound} THEN 1 ELSE 0 END) AS within_business,
   SUM(CASE WHEN x.answered = 0 AND x.follow_ms < ${largest} THEN 1 ELSE 0 END) AS pending,
-  AVG(CASE WHEN x.answered = 1 THEN ${hours('x.elapsed_ms')} END) AS mean_hours FROM ${le} x ${g.groupBy}),
-${this.quantile(g, 'q50', le, hours('x.elapsed_ms'), 'x.answered = 1', 0.5)},
-${this.quantile(g, 'q90', le, hours('x.elapsed_ms'), 'x.answered = 1', 0.9)},
-${this.quantile(g, 'qb', le, hours('x.business_ms'), 'x.answered = 1', 0.5)},
+  AVG(CASE WHEN x.answered = 1 THEN ${this.hours('x.elapsed_ms')} END) AS mean_hours FROM ${le} x ${g.groupBy}),
+${this.quantile(g, 'q50', le, this.hours('x.elapsed_ms'), 'x.answered = 1', 0.5)},
+${this.quantile(g, 'q90', le, this.hours('x.elapsed_ms'), 'x.answered = 1', 0.9)},
+${this.quantile(g, 'qb', le, this.hours('x.business_ms'), 'x.answered = 1', 0.5)},
 km_t AS (SELECT ${g.select('x')}CASE WHEN x.answered = 1 THEN x.elapsed_ms ELSE x.follow_ms END AS t, SUM(x.answered) AS d, COUNT(*) AS n_t FROM ${le} x
-  GROUP BY ${g.columns('x').map((c) => `${c}, `).join('')}CASE WHEN x.answered = 1 THEN x.elapsed_ms ELSE x.follow_ms END),
+  ${g.groupByAnd('x', 'CASE WHEN x.answered = 1 THEN x.elapsed_ms ELSE x.follow_ms END')}),
 km_n AS (SELECT y.*, SUM(y.n_t) OVER (${g.partitionOf('y')} ORDER BY y.t DESC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS at_risk FROM km_t y),
 km_s AS (SELECT z.*, CASE WHEN SUM(CASE WHEN z.d = z.at_risk THEN 1 ELSE 0 END) OVER (${g.partitionOf('z')} ORDER BY z.t ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) > 0 THEN 0
     ELSE EXP(SUM(CASE WHEN z.d = z.at_risk THEN 0 ELSE ${d.ln(`CAST(z.at_risk - z.d AS ${d.double}) / z.at_risk`)} END) OVER (${g.partitionOf('z')} ORDER BY z.t ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)) END AS s
@@ -616,13 +626,13 @@ km_w AS (SELECT ${g.select('x')}${within.map((b, k) => `MIN(CASE WHEN x.t <= ${b
 km_a AS (SELECT ${g.select('x')}MIN(x.t) AS ti FROM km_s x WHERE x.s < 0.5 + ${tolerance} ${g.groupBy}),
 km_b AS (SELECT ${g.select('a')}a.ti, s.s AS si FROM km_a a JOIN km_s s ON ${g.on('a', 's')} AND s.t = a.ti),
 km_m AS (SELECT ${g.select('b')}b.ti, b.si, MIN(s.t) AS tj FROM km_b b LEFT JOIN km_s s ON ${g.on('b', 's')} AND s.t > b.ti AND s.s < b.si - ${tolerance}
-  GROUP BY ${g.columns('b').map((c) => `${c}, `).join('')}b.ti, b.si)
+  ${g.groupByAnd('b', 'b.ti', 'b.si')})
 SELECT ${g.output('b')}b.index_messages, b.answered, b.index_messages - b.answered AS unanswered,
   ${this.quantileValue('q50')} AS median_hours, ${this.quantileValue('q90')} AS p90_hours, b.mean_hours,
   ${within.map((w, k) => `${this.share(`b.within_${k}`, 'b.index_messages')} AS pct_within_${w.label}, `).join('')}
   ${this.quantileValue('qb')} AS median_business_hours, ${this.share('b.within_business', 'b.index_messages')} AS pct_within_2_business_days,
   b.pending,
-  CASE WHEN km.ti IS NULL THEN NULL WHEN ABS(km.si - 0.5) < ${tolerance} AND km.tj IS NOT NULL THEN (${hours('km.ti')} + ${hours('km.tj')}) / 2 ELSE ${hours('km.ti')} END AS km_median_hours,
+  CASE WHEN km.ti IS NULL THEN NULL WHEN ABS(km.si - 0.5) < ${tolerance} AND km.tj IS NOT NULL THEN (${this.hours('km.ti')} + ${this.hours('km.tj')}) / 2 ELSE ${this.hours('km.ti')} END AS km_median_hours,
   ${within.map((w, k) => `100 * (1 - COALESCE(kw.s_${k}, 1)) AS km_pct_within_${w.label}`).join(', ')}
 FROM base b LEFT JOIN q50 ON ${g.on('b', 'q50')} LEFT JOIN q90 ON ${g.on('b', 'q90')} LEFT JOIN qb ON ${g.on('b', 'qb')}
   LEFT JOIN km_w kw ON ${g.on('b', 'kw')} LEFT JOIN km_m km ON ${g.on('b', 'km')}
@@ -636,7 +646,7 @@ ${g.orderBy('b')}`;
     return `WITH base AS (SELECT ${g.select('x')}COUNT(*) AS threads, SUM(x.messages) AS messages, AVG(CAST(x.rounds AS ${d.double})) AS mean_rounds,
   SUM(CASE WHEN x.rounds <= 4 THEN 1 ELSE 0 END) AS le4, ${hist}SUM(CASE WHEN x.rounds >= 5 THEN 1 ELSE 0 END) AS rounds_5_plus FROM ${re} x ${g.groupBy}),
 ${this.quantile(g, 'qr', re, `CAST(x.rounds AS ${d.double})`, '1 = 1', 0.5)},
-${this.quantile(g, 'qd', re, `CAST(x.duration_ms AS ${d.double}) / 3600000`, '1 = 1', 0.5)}
+${this.quantile(g, 'qd', re, this.hours('x.duration_ms'), '1 = 1', 0.5)}
 SELECT ${g.output('b')}b.threads, b.messages, b.mean_rounds, ${this.quantileValue('qr')} AS median_rounds, ${this.share('b.le4', 'b.threads')} AS pct_le_4_rounds,
   b.rounds_0, b.rounds_1, b.rounds_2, b.rounds_3, b.rounds_4, b.rounds_5_plus, ${this.quantileValue('qd')} AS median_duration_hours
 FROM base b LEFT JOIN qr ON ${g.on('b', 'qr')} LEFT JOIN qd ON ${g.on('b', 'qd')}
@@ -660,6 +670,11 @@ class Grouping {
   /** The group columns under their CSV names. */
   output(alias: string): string {
     return this.dims.map((d) => `${alias}.${labelColumn(d)} AS ${groupColumn(d)}, `).join('');
+  }
+
+  /** GROUP BY the group columns of `alias` and further expressions. */
+  groupByAnd(alias: string, ...more: string[]): string {
+    return `GROUP BY ${[...this.columns(alias), ...more].join(', ')}`;
   }
 
   get groupBy(): string {

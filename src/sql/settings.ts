@@ -26,7 +26,7 @@ export function checkTable(text: string | undefined, dialect: DialectName): stri
 const HOLIDAY_YEARS = [1989, 2099] as const;
 
 /** The holidays a script lists (day numbers, ascending): a file's, or us-federal for 1989-2099. */
-export async function sqlHolidays(settings: InputSettings): Promise<number[]> {
+async function sqlHolidays(settings: InputSettings): Promise<number[]> {
   return settings.holidays ? [...(await loadHolidays(settings.holidays, HOLIDAY_YEARS[0], HOLIDAY_YEARS[1]))].sort((a, b) => a - b) : [];
 }
 
@@ -56,7 +56,7 @@ export async function sqlOptions(
     until,
     asOf: settings.asOf,
     metric,
-    synonyms: settings.vocabularies.extra,
+    vocabularies: settings.vocabularies,
     systemSenders: settings.systemSenders,
     sections,
     views,
