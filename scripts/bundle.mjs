@@ -1,0 +1,35 @@
+// Bundles the compiled CLI (dist/, from tsc) into dist/bundle/, which bin/msgwork runs.
+//
+// Why (issue 16, SPEC 6 start-up): Node 20 resolves, reads and compiles every ES module
+// file on its own. A run on the 10,000-message samples loaded about 200 files before it read a
+// row (zod alone is 99 of them), and the chart worker about 150 for Vega and Vega-Lite (0.15 s
+// of a quiet core). esbuild writes them as a few files: the entry points (cli, and the two
+// workers, which bin/msgwork and `new URL('./…-worker.js', import.meta.url)` find beside it)
+// and shared chunks. Every `import()` stays a separate chunk, loaded only when asked for, as
+// before (Vega only for HTML, exceljs only for workbooks …).
+//
+// Left as packages (not bundled): native or optional ones (@duckdb/node-api, pg and its
+// optional native driver) and exceljs, which is large and loaded only for .xlsx.
+// CommonJS packages in an ES module bundle need `require` for Node's built-ins: the banner
+// gives each file one.
+import { build } from 'esbuild';
+import { rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const outdir = join(root, 'dist/bundle');
+rmSync(outdir, { recursive: true, force: true });
+await build({
+  entryPoints: ['dist/cli.js', 'dist/input/load-worker.js', 'dist/output/chart-worker.js'].map((p) => join(root, p)),
+  outdir,
+  entryNames: '[name]',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  external: ['@duckdb/node-api', 'pg', 'exceljs'],
+  banner: { js: "import { createRequire as __msgworkCreateRequire } from 'node:module'; const require = __msgworkCreateRequire(import.meta.url);" },
+  logLevel: 'warning',
+});
