@@ -17,7 +17,7 @@ import { protectGrid, suppressSections, type SuppressionSummary } from '../outpu
 import { UsageError } from '../errors.js';
 import { zForLevel } from '../metrics/survival.js';
 import type { ColumnSpec, Highlight, Report, Row, Section } from '../output/report.js';
-import type { ChartData, SpreadPoint, TrendPoint } from '../output/vega-charts.js';
+import type { ChartData, HoursData, SpreadPoint, TrendPoint } from '../output/vega-charts.js';
 import { analyse, emit, headerLines, prepare, skippedSummary, type Analysis } from './context.js';
 
 /** The four sections of SPEC 2, by their command and CSV section names. */
@@ -320,9 +320,7 @@ export function chartData(context: ChartSource): ChartData {
   const overall = (name: SectionName) => rows(name, [])[0]!;
   const lastBound = context.settings.within.find((b) => b.label === '72h') ? '72h' : undefined;
   return {
-    hourWeekday: context.minCell === undefined ? context.hourWeekday() : protectGrid(context.hourWeekday(), context.minCell),
-    workHours: context.window.hours,
-    workDays: context.window.days,
+    ...hoursData(context),
     latencyCurve: context.minCell === undefined ? context.latencyCurve(168).filter((r) => curveRoles.has(String(r.role))) : [],
     roundsByCategory: rows('rounds', ['category']),
     volumeByRole: rows('volume', ['role']),
@@ -341,6 +339,12 @@ export function chartData(context: ChartSource): ChartData {
       comparable: context.settings.within.some((b) => b.label === '24h') && lastBound !== undefined && context.settings.evening.start === 17 * 60 && context.settings.evening.end === 19 * 60,
     },
   };
+}
+
+/** What the hour × weekday chart reads, small counts suppressed (it reads no table: it can be drawn before they are computed). */
+export function hoursData(context: Pick<ChartSource, 'minCell' | 'window' | 'hourWeekday'>): HoursData {
+  const grid = context.hourWeekday();
+  return { hourWeekday: context.minCell === undefined ? grid : protectGrid(grid, context.minCell), workHours: context.window.hours, workDays: context.window.days };
 }
 
 /**
@@ -435,6 +439,7 @@ export async function runMetrics(command: Command, files: string[], names: reado
   const privacy = privacySettings(raw);
   const analysis = await analyse(settings);
   const context = metricContext(analysis, metric, privacy);
+  charts?.drawHours(hoursData(memorySource(context, [])));
   const plan = outputPlan(format, names, dims);
   const computed = plan.tables.map((t) => section(context, t.name, t.dims, t.chart));
   const { all, sections, suppression } = finishSections(plan, computed, privacy.minCell, (tables) => memorySource(context, tables));

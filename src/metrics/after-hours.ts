@@ -162,13 +162,15 @@ function afterHoursRows(context: MetricContext, dims: Dimension[]): Row[] {
   });
 }
 
-/** Clinician messages sent in the window by weekday (0 = Monday) × hour of day, for the charts. */
+/** Clinician messages sent in the window by weekday (0 = Monday) × hour of day, for the charts (once per run: not to be changed). */
 export function hourWeekdayCounts(context: MetricContext): number[][] {
-  const { store } = context;
-  const grid = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
-  for (let i = 0; i < store.count; i++) {
-    if (store.senderType[i] !== SENDER_CLINICIAN || context.inWindow[i] === 0) continue;
-    grid[weekdayOf(store.localDay[i]!)]![Math.floor(store.localMinute[i]! / 60)]!++;
-  }
-  return grid;
+  return remember(context, 'after-hours.hour-weekday', () => {
+    const { store } = context;
+    const grid = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
+    for (let i = 0; i < store.count; i++) {
+      if (store.senderType[i] !== SENDER_CLINICIAN || context.inWindow[i] === 0) continue;
+      grid[weekdayOf(store.localDay[i]!)]![Math.floor(store.localMinute[i]! / 60)]!++;
+    }
+    return grid;
+  });
 }

@@ -1,8 +1,10 @@
 import { Worker } from 'node:worker_threads';
-import type { ChartData, RenderedChart } from './vega-charts.js';
+import type { ChartData, HoursData, RenderedChart } from './vega-charts.js';
 
 /** Draws the charts, in the worker when it could be started, else here. */
 export interface ChartRenderer {
+  /** The hour × weekday counts, as soon as they are known: the worker draws that chart while the tables are computed. */
+  drawHours(data: HoursData): void;
   render(data: ChartData): Promise<RenderedChart[]>;
 }
 
@@ -24,6 +26,9 @@ export function startChartRenderer(): ChartRenderer {
   }
   const here = async (data: ChartData) => (await import('./vega-charts.js')).renderCharts(data);
   return {
+    drawHours(data) {
+      worker?.postMessage({ hours: data });
+    },
     render(data) {
       const w = worker;
       if (w === null) return here(data);
@@ -34,7 +39,7 @@ export function startChartRenderer(): ChartRenderer {
           else resolve(here(data));
         });
         w.once('error', () => resolve(here(data)));
-        w.postMessage(data);
+        w.postMessage({ data });
       });
     },
   };

@@ -73,8 +73,21 @@ async function svgOf(spec: TopLevelSpec): Promise<string> {
   return svg.replace(/ xmlns(:xlink)?="[^"]*"/g, '').replace('<svg ', '<svg role="img" ');
 }
 
-/** Renders the four charts of SPEC 3.3 as inline SVG. */
-export async function renderCharts(data: ChartData): Promise<RenderedChart[]> {
+/** What the hour × weekday chart reads: it can be drawn as soon as the messages are read. */
+export type HoursData = Pick<ChartData, 'hourWeekday' | 'workHours' | 'workDays'>;
+
+/** The hour × weekday chart (drawn first, while the main thread still computes the tables). */
+export async function renderHoursChart(data: HoursData): Promise<RenderedChart> {
+  const { spec, ...chart } = hoursChart(data);
+  return { ...chart, svg: await svgOf(spec) };
+}
+
+/** Whether two hour × weekday inputs are the same (an early drawing is used only for the same input). */
+export function sameHoursData(a: HoursData, b: HoursData): boolean {
+  return JSON.stringify([a.hourWeekday, a.workHours, a.workDays]) === JSON.stringify([b.hourWeekday, b.workHours, b.workDays]);
+}
+
+function hoursChart(data: HoursData) {
   const inWorkHours = (h: number) => h * 60 >= data.workHours.start && (h + 1) * 60 <= data.workHours.end;
   const heat = data.hourWeekday.flatMap((row, d) =>
     row.map((messages, hour) => ({ weekday: WEEKDAYS[d], hour, messages, work: data.workDays[d] === true && inWorkHours(hour) })),
@@ -100,7 +113,15 @@ export async function renderCharts(data: ChartData): Promise<RenderedChart[]> {
       },
     ],
   };
+  return { id: 'chart-hours', title: 'When clinicians send messages', caption: 'Clinician messages by hour of day and weekday; outlined cells are the work window.', spec: heatmap };
+}
 
+/**
+ * Renders the charts of SPEC 3.3 as inline SVG, in page order; a chart in
+ * `drawn` (the hour × weekday chart, drawn early from the same data) is put
+ * in its place instead of being drawn again.
+ */
+export async function renderCharts(data: ChartData, drawn: readonly RenderedChart[] = []): Promise<RenderedChart[]> {
   const roles = [...new Set(data.latencyCurve.map((r) => String(r.role)))];
   const curve: TopLevelSpec = {
     config: CONFIG,
@@ -230,21 +251,24 @@ export async function renderCharts(data: ChartData): Promise<RenderedChart[]> {
     },
   };
 
-  return [
+  const charts: { id: string; title: string; caption: string; spec: TopLevelSpec }[] = [
     ...(data.trend.length >= 2
-      ? [{ id: 'chart-trend', title: 'Is it getting worse? The trend by month', caption: 'Each figure by calendar month of the window; a hollow triangle marks a month only partly inside the window (its rates use the days inside).', svg: await svgOf(trendChart) }]
+      ? [{ id: 'chart-trend' as const, title: 'Is it getting worse? The trend by month', caption: 'Each figure by calendar month of the window; a hollow triangle marks a month only partly inside the window (its rates use the days inside).', spec: trendChart }]
       : []),
-    { id: 'chart-hours', title: 'When clinicians send messages', caption: 'Clinician messages by hour of day and weekday; outlined cells are the work window.', svg: await svgOf(heatmap) },
+    hoursChart(data),
     {
       id: 'chart-latency',
       title: 'How long patients wait',
       caption: `Share of index messages answered within each number of hours, by role (roles with at least 30 index messages; messages no clinician is attributed to are in the tables); unanswered messages keep a curve below 100 %. Diamonds: another health system's figures (${data.reference.theirs.citation}).`,
-      svg: await svgOf(curve),
+      spec: curve,
     },
-    { id: 'chart-rounds', title: 'Back-and-forth by task', caption: 'Rounds per thread by task category (a round is a patient message answered by a clinician).', svg: await svgOf(roundsChart) },
-    { id: 'chart-volume', title: 'Volume', caption: "Clinician messages sent and patient messages, by role (the sender's, or the clinician a patient message is attributed to) and by task category.", svg: await svgOf(volumeChart) },
+    { id: 'chart-rounds', title: 'Back-and-forth by task', caption: 'Rounds per thread by task category (a round is a patient message answered by a clinician).', spec: roundsChart },
+    { id: 'chart-volume', title: 'Volume', caption: "Clinician messages sent and patient messages, by role (the sender's, or the clinician a patient message is attributed to) and by task category.", spec: volumeChart },
     ...(spreadValues.length > 0
-      ? [{ id: 'chart-spread', title: 'Who carries the load', caption: 'One point per clinician: messages sent and estimated after-hours minutes, per week of the window.', svg: await svgOf(spreadChart) }]
+      ? [{ id: 'chart-spread' as const, title: 'Who carries the load', caption: 'One point per clinician: messages sent and estimated after-hours minutes, per week of the window.', spec: spreadChart }]
       : []),
   ];
+  const rendered: RenderedChart[] = [];
+  for (const { spec, ...chart } of charts) rendered.push(drawn.find((d) => d.id === chart.id) ?? { ...chart, svg: await svgOf(spec) });
+  return rendered;
 }
