@@ -3,7 +3,7 @@ import { groupEntities, type Dimension } from '../model/groups.js';
 import { SENDER_CLINICIAN } from '../model/store.js';
 import { MS_PER_MINUTE, weekdayOf } from '../model/zone.js';
 import type { ColumnSpec, Row } from '../output/report.js';
-import { bucketBy, distinctPerGroup } from './buckets.js';
+import { bucketBy, distinctPerGroup, orderByKey } from './buckets.js';
 import { groupColumns, groupRow, groupWeeks, ratio, remember, setShare, windowMask, withIntervals, type MetricContext, type MetricTable } from './context.js';
 import { clinicianAttributes, clinicianGroupColumns } from './volume.js';
 
@@ -77,17 +77,33 @@ function clinicianMessages(context: MetricContext) {
     const messages: number[] = [];
     for (let i = 0; i < store.count; i++) if (store.senderType[i] === SENDER_CLINICIAN) messages.push(i);
     const entities = Int32Array.from(messages);
-    const bySender = bucketBy(Int32Array.from(entities, (i) => store.sender[i]!), store.users.length);
+    const senders = new Int32Array(entities.length);
+    for (let p = 0; p < entities.length; p++) senders[p] = store.sender[entities[p]!]!;
+    const bySender = bucketBy(senders, store.users.length);
+    // The after-hours ones in time order (ties by message_id), then bucketed by sender (stable: each sender's in that order).
     const after = afterHoursFlags(context);
-    const afterBySender = bucketBy(Int32Array.from(entities, (i) => (after[i] ? store.sender[i]! : -1)), store.users.length);
-    const order = afterBySender.order;
-    const utc = store.utc;
-    const key = (p: number) => store.messageKey[entities[p]!]!;
-    for (let u = 0; u < store.users.length; u++) {
-      const from = afterBySender.start[u]!, to = afterBySender.start[u + 1]!;
-      if (to - from < 2) continue;
-      order.subarray(from, to).sort((a, b) => utc[entities[a]!]! - utc[entities[b]!]! || store.messageIds.compare(key(a), key(b)));
+    const afterHours: number[] = [];
+    let earliest = Infinity;
+    for (let p = 0; p < entities.length; p++) {
+      if (after[entities[p]!] === 0) continue;
+      afterHours.push(p);
+      earliest = Math.min(earliest, store.utc[entities[p]!]!);
     }
+    const utc = store.utc;
+    const sinceEarliest = new Float64Array(afterHours.length);
+    for (let k = 0; k < afterHours.length; k++) sinceEarliest[k] = utc[entities[afterHours[k]!]!]! - earliest;
+    const byTime = orderByKey(sinceEarliest);
+    for (let q = 0; q < byTime.length; q++) byTime[q] = afterHours[byTime[q]!]!;
+    for (let from = 0; from < byTime.length; ) {
+      let to = from + 1;
+      while (to < byTime.length && utc[entities[byTime[to]!]!] === utc[entities[byTime[from]!]!]) to++;
+      if (to - from > 1) byTime.subarray(from, to).sort((a, b) => store.messageIds.compare(store.messageKey[entities[a]!]!, store.messageKey[entities[b]!]!));
+      from = to;
+    }
+    const afterSenders = new Int32Array(byTime.length);
+    for (let q = 0; q < byTime.length; q++) afterSenders[q] = senders[byTime[q]!]!;
+    const order = bucketBy(afterSenders, store.users.length).order;
+    for (let q = 0; q < order.length; q++) order[q] = byTime[order[q]!]!;
     return { entities, bySender, afterOrder: order };
   });
 }

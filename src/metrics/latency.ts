@@ -2,7 +2,7 @@ import { groupEntities, type Dimension } from '../model/groups.js';
 import { SENDER_PATIENT } from '../model/store.js';
 import { MS_PER_HOUR } from '../model/zone.js';
 import type { ColumnSpec, Row } from '../output/report.js';
-import { bucketBy } from './buckets.js';
+import { bucketBy, orderByKey } from './buckets.js';
 import { groupColumns, groupRow, percent, remember, setShare, windowMask, withIntervals, type MetricContext, type MetricTable, type WithinBound } from './context.js';
 import { meanOrNull, quantileBySelection, quantileSorted } from './quantile.js';
 import { kaplanMedian, kaplanMedianInterval, kaplanMeier, sharePercentAt } from './survival.js';
@@ -77,33 +77,72 @@ function findIndexMessages(context: MetricContext): Int32Array {
   return Int32Array.from(out);
 }
 
-/** Calendar and business milliseconds to the reply of each index message (NaN when unanswered), once per run. */
+/**
+ * Calendar and business milliseconds to the reply of each index message (NaN
+ * when unanswered), once per run; and the answered ones' positions by
+ * calendar wait, the unanswered ones' by follow-up (shortest first), so that
+ * every grouping gets each group's waits in order without sorting them.
+ */
 function replyTimes(context: MetricContext) {
   return remember(context, 'latency.times', () => {
-    const { store, threads, workClock } = context;
+    const { store, threads, workClock, asOf } = context;
     const entities = indexMessages(context);
     const elapsed = new Float64Array(entities.length).fill(NaN);
     const business = new Float64Array(entities.length).fill(NaN);
+    const answered: number[] = [];
+    const unanswered: number[] = [];
     for (let p = 0; p < entities.length; p++) {
       const i = entities[p]!, reply = threads.reply[i]!;
-      if (reply < 0) continue;
+      if (reply < 0) {
+        unanswered.push(p);
+        continue;
+      }
+      answered.push(p);
       elapsed[p] = store.utc[reply]! - store.utc[i]!;
       business[p] = workClock.between(store.utc[i]!, store.utc[reply]!);
     }
-    return { elapsed, business };
+    const waits = new Float64Array(answered.length);
+    for (let k = 0; k < answered.length; k++) waits[k] = elapsed[answered[k]!]!;
+    let latest = -Infinity;
+    for (const p of unanswered) latest = Math.max(latest, store.utc[entities[p]!]!);
+    // Follow-up is asOf − sent: shortest first is latest sent first.
+    const sinceSent = new Float64Array(unanswered.length);
+    for (let k = 0; k < unanswered.length; k++) sinceSent[k] = latest - store.utc[entities[unanswered[k]!]!]!;
+    // Positions and figures in those orders: a group's figures are then read forwards, not gathered at random.
+    const answeredOrder = orderByKey(waits);
+    const waitHours = new Float64Array(answered.length);
+    const businessHours = new Float64Array(answered.length);
+    for (let q = 0; q < answeredOrder.length; q++) {
+      const p = (answeredOrder[q] = answered[answeredOrder[q]!]!);
+      waitHours[q] = elapsed[p]! / MS_PER_HOUR;
+      businessHours[q] = business[p]! / MS_PER_HOUR;
+    }
+    const unansweredOrder = orderByKey(sinceSent);
+    const followUpHours = new Float64Array(unanswered.length);
+    for (let q = 0; q < unansweredOrder.length; q++) {
+      const p = (unansweredOrder[q] = unanswered[unansweredOrder[q]!]!);
+      followUpHours[q] = (asOf - store.utc[entities[p]!]!) / MS_PER_HOUR;
+    }
+    return { elapsed, business, answeredOrder, waitHours, businessHours, unansweredOrder, followUpHours };
   });
+}
+
+/** The places q of `order` (positions by a figure) bucketed by their position's group: increasing within each group. */
+function groupsInOrder(order: Int32Array, groupOf: Int32Array, groupCount: number) {
+  const keys = new Int32Array(order.length);
+  for (let q = 0; q < order.length; q++) keys[q] = groupOf[order[q]!]!;
+  return bucketBy(keys, groupCount);
 }
 
 function latencyRows(context: MetricContext, dims: Dimension[]): Row[] {
   const { workClock, settings, store, asOf, z } = context;
   const entities = indexMessages(context);
-  const { elapsed, business } = replyTimes(context);
+  const times = replyTimes(context);
+  const { elapsed, business } = times;
   const groups = groupEntities(dims, 'index', entities, context, remember(context, 'latency.window', () => windowMask(context, 'index', entities)));
   const groupCount = groups.labels.length;
   const total = new Int32Array(groupCount);
   const pending = new Int32Array(groupCount);
-  const answeredGroup = new Int32Array(entities.length).fill(-1);
-  const censoredGroup = new Int32Array(entities.length).fill(-1);
   const within = settings.within.map(() => new Int32Array(groupCount));
   const bounds = settings.within.map((b) => b.ms);
   const largest = Math.max(...bounds);
@@ -115,25 +154,23 @@ function latencyRows(context: MetricContext, dims: Dimension[]): Row[] {
     total[g]!++;
     const ms = elapsed[p]!;
     if (Number.isNaN(ms)) {
-      censoredGroup[p] = g;
       if (asOf - store.utc[entities[p]!]! < largest) pending[g]!++;
       continue;
     }
-    answeredGroup[p] = g;
     for (let k = 0; k < bounds.length; k++) if (ms <= bounds[k]!) within[k]![g]!++;
     if (business[p]! <= businessBound) withinBusiness[g]!++;
   }
-  const byGroup = bucketBy(answeredGroup, groupCount);
-  const censoredByGroup = bucketBy(censoredGroup, groupCount);
+  // Each group's answered positions by wait and unanswered ones by follow-up (groups.of is -1 outside the window).
+  const byGroup = groupsInOrder(times.answeredOrder, groups.of, groupCount);
+  const censoredByGroup = groupsInOrder(times.unansweredOrder, groups.of, groupCount);
   return groups.sorted.map((g) => {
     const from = byGroup.start[g]!, to = byGroup.start[g + 1]!;
     const hours = new Float64Array(to - from);
     const businessHours = new Float64Array(to - from);
     for (let q = from; q < to; q++) {
-      hours[q - from] = elapsed[byGroup.order[q]!]! / MS_PER_HOUR;
-      businessHours[q - from] = business[byGroup.order[q]!]! / MS_PER_HOUR;
+      hours[q - from] = times.waitHours[byGroup.order[q]!]!;
+      businessHours[q - from] = times.businessHours[byGroup.order[q]!]!;
     }
-    hours.sort();
     const answered = to - from;
     const row: Row = {
       ...groupRow(groups, g),
@@ -151,7 +188,7 @@ function latencyRows(context: MetricContext, dims: Dimension[]): Row[] {
     // Follow-up of each unanswered index message: from sending to the as-of time.
     const censored = new Float64Array(censoredByGroup.start[g + 1]! - censoredByGroup.start[g]!);
     for (let q = censoredByGroup.start[g]!; q < censoredByGroup.start[g + 1]!; q++) {
-      censored[q - censoredByGroup.start[g]!] = (asOf - store.utc[entities[censoredByGroup.order[q]!]!]!) / MS_PER_HOUR;
+      censored[q - censoredByGroup.start[g]!] = times.followUpHours[censoredByGroup.order[q]!]!;
     }
     Object.assign(row, kaplanMeierColumns(hours, censored, settings.within, z));
     return row;

@@ -113,12 +113,12 @@ function volumeRows(context: MetricContext, dims: Dimension[], clinicianView: bo
       patientMessages[g]!++;
     }
   }
-  const buckets = remember(context, 'volume.buckets', () => ({
-    threads: bucketBy(store.thread, store.threadCount),
-    patients: bucketBy(store.patient, store.patientCount),
-    // Clinician messages only, bucketed by sender.
-    senders: bucketBy(Int32Array.from(store.sender, (u, i) => (store.senderType[i] === SENDER_CLINICIAN ? u : -1)), store.users.length),
-  }));
+  const buckets = remember(context, 'volume.buckets', () => {
+    // Clinician messages only, bucketed by sender (a loop: Int32Array.from with a callback is ten times slower).
+    const senders = new Int32Array(n);
+    for (let i = 0; i < n; i++) senders[i] = store.senderType[i] === SENDER_CLINICIAN ? store.sender[i]! : -1;
+    return { threads: bucketBy(store.thread, store.threadCount), patients: bucketBy(store.patient, store.patientCount), senders: bucketBy(senders, store.users.length) };
+  });
   const threads = distinctPerGroup(groups.of, buckets.threads, groupCount);
   const patients = distinctPerGroup(groups.of, buckets.patients, groupCount);
   const perClinician = countsPerGroup(groups.of, buckets.senders, groupCount);
@@ -143,7 +143,8 @@ function volumeRows(context: MetricContext, dims: Dimension[], clinicianView: bo
 
   // The clinician view: received messages, active days, per-FTE rates.
   const { firstDay, lastDay } = context;
-  const dayOf = Int32Array.from(store.localDay, (d, i) => (store.senderType[i] === SENDER_CLINICIAN ? d - firstDay : -1));
+  const dayOf = new Int32Array(n);
+  for (let i = 0; i < n; i++) dayOf[i] = store.senderType[i] === SENDER_CLINICIAN ? store.localDay[i]! - firstDay : -1;
   const activeDays = distinctPerGroup(groups.of, bucketBy(dayOf, lastDay - firstDay + 1), groupCount);
   for (let i = 0; i < n; i++) {
     if (store.senderType[i] !== SENDER_PATIENT) continue;

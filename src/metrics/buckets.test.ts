@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { bucketBy, orderByKey } from './buckets.js';
+
+/** A small deterministic generator (no Math.random in tests). */
+function lcg(seed: number) {
+  let s = seed >>> 0;
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+}
+
+/** The stable order a comparator sort gives (Array.prototype.sort is stable). */
+function reference(keys: Float64Array): number[] {
+  return [...keys.keys()].sort((a, b) => keys[a]! - keys[b]!);
+}
+
+describe('orderByKey', () => {
+  it('orders positions by key, equal keys in position order', () => {
+    // 10 at positions 1 and 3 (1 first), then 20, then 30.
+    expect([...orderByKey(Float64Array.of(30, 10, 20, 10))]).toEqual([1, 3, 2, 0]);
+    expect([...orderByKey(new Float64Array(0))]).toEqual([]);
+  });
+
+  it('equals a stable comparator sort: ties, keys past 2^32 (a span of years in ms), one digit for all', () => {
+    const random = lcg(16);
+    for (const [n, span] of [
+      [1000, 50], // many ties
+      [5000, 3.2e10], // a year of milliseconds
+      [5000, 2 ** 52], // the high word in play
+      [300, 1], // all keys equal: every pass skipped
+    ] as const) {
+      const keys = Float64Array.from({ length: n }, () => Math.floor(random() * span));
+      expect([...orderByKey(keys)]).toEqual(reference(keys));
+    }
+  });
+
+  it('orders keys that are not whole numbers from 0 to 2^53 by a comparator, as stably', () => {
+    for (const odd of [-1, 0.5, 2 ** 54]) {
+      const keys = Float64Array.of(3, odd, 1, odd, 2);
+      expect([...orderByKey(keys)]).toEqual(reference(keys));
+    }
+  });
+
+  it('gives, bucketed by group, each group in key order (one order serves every grouping)', () => {
+    const keys = Float64Array.of(5, 3, 9, 1, 3);
+    const groups = [0, 1, 0, 1, 0];
+    const order = orderByKey(keys);
+    const buckets = bucketBy(Int32Array.from(order, (p) => groups[p]!), 2);
+    const members = (g: number) => [...buckets.order.subarray(buckets.start[g], buckets.start[g + 1])].map((q) => keys[order[q]!]);
+    // group 0: keys 5, 9, 3 → 3, 5, 9; group 1: keys 3, 1 → 1, 3.
+    expect(members(0)).toEqual([3, 5, 9]);
+    expect(members(1)).toEqual([1, 3]);
+  });
+});
