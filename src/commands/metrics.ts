@@ -398,11 +398,13 @@ export function trendSection(trend: TrendPoint[]): Section {
 /** Per clinician: messages and estimated after-hours minutes per week of the window (SPEC 3.3 "the spread"). */
 function clinicianSpread(context: ChartSource): SpreadPoint[] {
   const volume = context.section('volume', ['clinician']).rows;
-  const after = context.section('after-hours', ['clinician']).rows;
+  // By clinician_id (a look-up per clinician: thousands of them on a large export).
+  const after = new Map<unknown, Row>();
+  for (const r of context.section('after-hours', ['clinician']).rows) if (!after.has(r.clinician_id)) after.set(r.clinician_id, r);
   const out: SpreadPoint[] = [];
   for (const v of volume) {
     if (v.clinician_id === 'unattributed' || typeof v.messages_sent !== 'number' || v.messages_sent === 0) continue;
-    const a = after.find((r) => r.clinician_id === v.clinician_id);
+    const a = after.get(v.clinician_id);
     const minutes = a?.est_after_hours_minutes_per_clinician_week;
     out.push({ clinician: String(v.clinician_id), role: String(v.role ?? 'unknown'), messages_per_week: v.messages_sent / context.weeks, after_hours_minutes_per_week: typeof minutes === 'number' ? minutes : null });
   }

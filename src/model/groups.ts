@@ -137,6 +137,31 @@ function denseKeys(d: Dimension, store: MessageStore): { offset: number; size: n
 }
 
 /**
+ * Each entity's key for a dimension: its clinician (-1 unattributed), category
+ * (-1 unknown), local hour or local day (of a thread's first message).
+ */
+function denseKeysOf(d: Dimension, kind: EntityKind, entities: Int32Array, { store, threads }: GroupContext): Int32Array {
+  const count = entities.length;
+  const out = new Int32Array(count);
+  if (CLINICIAN_DIMENSIONS.has(d)) {
+    const clinician = kind === 'thread' ? threads.threadClinician : threads.clinician;
+    for (let p = 0; p < count; p++) out[p] = clinician[entities[p]!]!;
+  } else if (d === 'category') {
+    if (kind === 'message') for (let p = 0; p < count; p++) out[p] = store.category[entities[p]!]!;
+    else if (kind === 'thread') for (let p = 0; p < count; p++) out[p] = threads.threadCategory[entities[p]!]!;
+    else for (let p = 0; p < count; p++) out[p] = threads.threadCategory[store.thread[entities[p]!]!]!;
+  } else {
+    const byMinute = d === 'hour';
+    for (let p = 0; p < count; p++) {
+      const e = entities[p]!;
+      const m = kind === 'thread' ? threads.order[threads.start[e]!]! : e;
+      out[p] = byMinute ? Math.floor(store.localMinute[m]! / 60) : store.localDay[m]!;
+    }
+  }
+  return out;
+}
+
+/**
  * Groups entities by the dimensions (SPEC 2 "Groups"). `entities` lists
  * message indices (kinds message and index) or thread indices (kind thread).
  * With `include` (per entity position), entities marked 0 — outside the
@@ -209,21 +234,21 @@ export function groupEntities(dims: Dimension[], kind: EntityKind, entities: Int
     // typed array indexed by it, not a Map (millions of look-ups per grouping).
     const { offset, size } = denseKeys(d, store);
     const cache = new Int32Array(size).fill(-1);
-    const codeOf = (e: number): number => {
-      let k: number;
-      if (CLINICIAN_DIMENSIONS.has(d)) k = clinicianOf(e);
-      else if (d === 'category') k = kind === 'message' ? store.category[e]! : threads.threadCategory[kind === 'thread' ? e : store.thread[e]!]!;
-      else if (d === 'hour') k = Math.floor(store.localMinute[messageOf(e)]! / 60);
-      else k = store.localDay[messageOf(e)]!;
-      let c = cache[k + offset]!;
-      if (c < 0) {
-        c = intern(label(d, e));
-        cache[k + offset] = c;
+    // Each entity's dense key first (one tight loop per kind of dimension), then its code.
+    const out = denseKeysOf(d, kind, entities, context);
+    for (let p = 0; p < count; p++) {
+      if (include !== undefined && include[p] === 0) {
+        out[p] = -1;
+        continue;
       }
-      return c;
-    };
-    const out = new Int32Array(count);
-    for (let p = 0; p < count; p++) out[p] = include !== undefined && include[p] === 0 ? -1 : codeOf(entities[p]!);
+      const k = out[p]! + offset;
+      let c = cache[k]!;
+      if (c < 0) {
+        c = intern(label(d, entities[p]!));
+        cache[k] = c;
+      }
+      out[p] = c;
+    }
     return { out, labels: labelsOf };
   });
   // Mixed-radix keys: a dense table when the key space is small (the usual case), else a Map.
