@@ -253,7 +253,7 @@ export async function renderCharts(data: ChartData, drawn: readonly RenderedChar
 
   const charts: { id: string; title: string; caption: string; spec: TopLevelSpec }[] = [
     ...(data.trend.length >= 2
-      ? [{ id: 'chart-trend' as const, title: 'Is it getting worse? The trend by month', caption: 'Each figure by calendar month of the window; a hollow triangle marks a month only partly inside the window (its rates use the days inside).', spec: trendChart }]
+      ? [{ id: 'chart-trend', title: 'Is it getting worse? The trend by month', caption: 'Each figure by calendar month of the window; a hollow triangle marks a month only partly inside the window (its rates use the days inside).', spec: trendChart }]
       : []),
     hoursChart(data),
     {
@@ -265,7 +265,7 @@ export async function renderCharts(data: ChartData, drawn: readonly RenderedChar
     { id: 'chart-rounds', title: 'Back-and-forth by task', caption: 'Rounds per thread by task category (a round is a patient message answered by a clinician).', spec: roundsChart },
     { id: 'chart-volume', title: 'Volume', caption: "Clinician messages sent and patient messages, by role (the sender's, or the clinician a patient message is attributed to) and by task category.", spec: volumeChart },
     ...(spreadValues.length > 0
-      ? [{ id: 'chart-spread' as const, title: 'Who carries the load', caption: 'One point per clinician: messages sent and estimated after-hours minutes, per week of the window.', spec: spreadChart }]
+      ? [{ id: 'chart-spread', title: 'Who carries the load', caption: 'One point per clinician: messages sent and estimated after-hours minutes, per week of the window.', spec: spreadChart }]
       : []),
   ];
   const rendered: RenderedChart[] = [];
