@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { renderCharts, renderHoursChart, sameHoursData, type ChartData, type RenderedChart } from '../src/output/vega-charts.js';
+import { analyse } from '../src/commands/context.js';
+import { CHART_PARTS, chartData, computeTables, memorySource, metricContext, metricSettings, outputPlan, section, sectionName, SECTION_NAMES } from '../src/commands/metrics.js';
+import { inputSettings } from '../src/options.js';
+import { ChartDrawer, renderCharts, type ChartData, type RenderedChart } from '../src/output/vega-charts.js';
 
 /**
- * The chart worker draws the hour × weekday chart as soon as the main thread
- * sends the counts, and the other charts once the tables are computed
- * (issue 15, SPEC 6). The early drawing must be the very chart a single
- * drawing makes, and is used only for the same counts and work window.
+ * The chart worker draws each chart as soon as the main thread sends the
+ * part of the chart data it reads (the hour × weekday counts once the
+ * messages are read, the others as their tables are computed; issue 15,
+ * SPEC 6). A chart drawn early must be the very chart a single drawing
+ * makes, and is used only when its input is the final data's.
  */
 const grid = Array.from({ length: 7 }, (_, d) => Array.from({ length: 24 }, (_, h) => (d < 5 && h >= 7 && h < 17 ? 20 + h : h % 3)));
 const data: ChartData = {
@@ -16,8 +20,14 @@ const data: ChartData = {
   roundsByCategory: [{ category: 'medication', rounds_0: 3, rounds_1: 10, rounds_2: 4, rounds_3: 1, rounds_4: 0, rounds_5_plus: 1 }],
   volumeByRole: [{ role: 'physician', messages_sent: 30, patient_messages: 25 }],
   volumeByCategory: [{ category: 'medication', messages_sent: 30, patient_messages: 25 }],
-  trend: [],
-  spread: [],
+  trend: [
+    { month: '2024-01', partial: true, messages_per_clinician_week: 12, pct_after_hours: 20, est_after_hours_minutes_per_clinician_week: 9, median_hours: 5, km_pct_within_72h: 88 },
+    { month: '2024-02', partial: false, messages_per_clinician_week: 14, pct_after_hours: 22, est_after_hours_minutes_per_clinician_week: 10, median_hours: 6, km_pct_within_72h: 86 },
+  ],
+  spread: [
+    { clinician: 'C1', role: 'physician', messages_per_week: 20, after_hours_minutes_per_week: 12 },
+    { clinician: 'C2', role: 'nurse', messages_per_week: 8, after_hours_minutes_per_week: null },
+  ],
   reference: {
     ours: { within24h: 60, within72h: 85, km72h: 86, le4Rounds: 97, physicianEvening: 5 },
     theirs: { within24h: 72.2, within72h: 90.6, le4Rounds: 95.1, physicianEvening: 7, citation: 'Huang M, et al. JMIR 2022' },
@@ -25,24 +35,65 @@ const data: ChartData = {
   },
 };
 
-describe('the hour × weekday chart drawn early', () => {
-  // Vega numbers gradients per thread (gradient_0, gradient_1, …: unique on a page drawn by one thread); compare without the number.
-  const plain = (charts: RenderedChart[]) => charts.map((c) => ({ ...c, svg: c.svg.replace(/gradient_\d+/g, 'gradient') }));
+// Vega numbers gradients per thread (gradient_0, gradient_1, …: unique on a page drawn by one thread); compare without the number.
+const plain = (charts: RenderedChart[]) => charts.map((c) => ({ ...c, svg: c.svg.replace(/gradient_\d+/g, 'gradient') }));
 
-  it('is the chart a single drawing makes, in its place on the page', async () => {
+describe('charts drawn as their data arrives', () => {
+  it('draws a chart once every part it reads has arrived, and the page is the one a single drawing makes', async () => {
     const once = await renderCharts(data);
-    const early = await renderHoursChart(data);
-    expect(plain([early])).toEqual(plain(once.filter((c) => c.id === 'chart-hours')));
-    expect(plain(await renderCharts(data, [early]))).toEqual(plain(once));
-    expect(once.map((c) => c.id)).toEqual(['chart-hours', 'chart-latency', 'chart-rounds', 'chart-volume']);
+    expect(once.map((c) => c.id)).toEqual(['chart-trend', 'chart-hours', 'chart-latency', 'chart-rounds', 'chart-volume', 'chart-spread']);
+    const drawer = new ChartDrawer();
+    drawer.add({ hourWeekday: data.hourWeekday, workHours: data.workHours, workDays: data.workDays });
+    expect(drawer.started).toEqual(['chart-hours']);
+    drawer.add({ volumeByRole: data.volumeByRole });
+    expect(drawer.started).toEqual(['chart-hours']); // the volume chart reads by category too
+    drawer.add({ volumeByCategory: data.volumeByCategory, spread: data.spread });
+    expect(drawer.started).toEqual(['chart-hours', 'chart-volume', 'chart-spread']);
+    drawer.add({ latencyCurve: data.latencyCurve, roundsByCategory: data.roundsByCategory, trend: data.trend });
+    expect(drawer.started.sort()).toEqual(once.map((c) => c.id).sort());
+    expect(plain(await drawer.all(data))).toEqual(plain(once));
   });
 
-  it('is used only for the same counts and work window', () => {
+  it('draws a chart again when its early input is not the final one', async () => {
     const other = grid.map((row) => [...row]);
     other[6]![23]!++;
-    expect(sameHoursData(data, { ...data })).toBe(true);
-    expect(sameHoursData(data, { ...data, hourWeekday: other })).toBe(false);
-    expect(sameHoursData(data, { ...data, workHours: { start: 8 * 60, end: 17 * 60 } })).toBe(false);
-    expect(sameHoursData(data, { ...data, workDays: [true, true, true, true, true, true, false] })).toBe(false);
+    for (const part of [{ hourWeekday: other, workHours: data.workHours, workDays: data.workDays }, { hourWeekday: grid, workHours: { start: 8 * 60, end: 17 * 60 }, workDays: data.workDays }, { spread: data.spread.slice(0, 1) }]) {
+      const drawer = new ChartDrawer();
+      drawer.add(part);
+      expect(plain(await drawer.all(data))).toEqual(plain(await renderCharts(data)));
+    }
+    // And the early drawing was indeed of the other input.
+    const drawer = new ChartDrawer();
+    drawer.add({ hourWeekday: other, workHours: data.workHours, workDays: data.workDays });
+    const final = await drawer.all({ ...data, hourWeekday: other });
+    expect(plain(final)).not.toEqual(plain(await renderCharts(data)));
   });
+
+  it('leaves out a trend of one month and a spread with no after-hours figure, drawn early or not', async () => {
+    const short = { ...data, trend: data.trend.slice(0, 1), spread: [data.spread[1]!] };
+    const drawer = new ChartDrawer();
+    drawer.add({ trend: short.trend, spread: short.spread });
+    const ids = (await drawer.all(short)).map((c) => c.id);
+    expect(ids).toEqual(['chart-hours', 'chart-latency', 'chart-rounds', 'chart-volume']);
+    expect((await renderCharts(short)).map((c) => c.id)).toEqual(ids);
+  });
+});
+
+describe('the chart parts the main thread sends early', () => {
+  it('are final: each equals the same part of the chart data made from every table, and the tables are the plan’s, in its order', async () => {
+    const analysis = await analyse(inputSettings(['samples/messages.csv'], { config: 'samples/config.json', quiet: true }));
+    const context = metricContext(analysis, metricSettings({}));
+    const plan = outputPlan('html', SECTION_NAMES, []);
+    const parts: Partial<ChartData>[] = [];
+    const computed = computeTables(context, plan, (part) => parts.push(part));
+    expect(computed.map((s) => s.name)).toEqual(plan.tables.map((t) => sectionName(t.name, t.dims)));
+    const single = plan.tables.map((t) => section(context, t.name, t.dims, t.chart));
+    expect(JSON.stringify(computed)).toBe(JSON.stringify(single));
+    expect(parts).toHaveLength(CHART_PARTS.length);
+    const final = chartData(memorySource(context, computed));
+    for (const part of parts) for (const [key, value] of Object.entries(part)) expect(JSON.stringify(value)).toBe(JSON.stringify(final[key as keyof ChartData]));
+    // The spread (the slowest chart on a large export) is sent before the trend.
+    expect(parts.map((part) => Object.keys(part).join())).toEqual(['volumeByRole,volumeByCategory', 'latencyCurve', 'roundsByCategory', 'spread', 'trend']);
+  });
+
 });

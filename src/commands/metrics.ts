@@ -15,6 +15,7 @@ import { pseudonym } from '../output/privacy.js';
 import { startChartRenderer, type ChartRenderer } from '../output/charts.js';
 import { protectGrid, suppressSections, type SuppressionSummary } from '../output/suppression.js';
 import { UsageError } from '../errors.js';
+import { REFERENCE } from '../metrics/reference.js';
 import { zForLevel } from '../metrics/survival.js';
 import type { ColumnSpec, Highlight, Report, Row, Section } from '../output/report.js';
 import type { ChartData, HoursData, SpreadPoint, TrendPoint } from '../output/vega-charts.js';
@@ -267,8 +268,6 @@ export const CHART_SECTIONS: [SectionName, Dimension[]][] = [
 /** Index messages a role needs to get its own curve in the latency chart: fewer make a jagged, misleading line. */
 const CURVE_MIN_INDEX_MESSAGES = 30;
 
-/** Huang et al., JMIR 2022 (doi 10.2196/17273): another health system's figures, shown beside ours, never as a target. */
-export const REFERENCE = { within24h: 72.2, within72h: 90.6, le4Rounds: 95.1, physicianEvening: 7.0, citation: 'Huang M, et al. JMIR 2022 (doi 10.2196/17273), Mayo Clinic, 5 million messages' };
 
 /**
  * What the charts, the trend and the headline figures read (SPEC 3.3): the
@@ -292,7 +291,7 @@ export interface ChartSource {
 }
 
 /** The chart source of an in-memory run. */
-function memorySource(context: MetricContext, built: readonly Section[]): ChartSource {
+export function memorySource(context: MetricContext, built: readonly Section[]): ChartSource {
   return {
     settings: context.settings,
     since: context.since,
@@ -308,36 +307,63 @@ function memorySource(context: MetricContext, built: readonly Section[]): ChartS
 
 /** The data of the HTML charts (SPEC 3.3), small cells suppressed like the tables. */
 export function chartData(context: ChartSource): ChartData {
-  const rows = (name: SectionName, dims: Dimension[]) => context.section(name, dims).rows;
-  // Roles with enough index messages get a curve; unattributed messages have no clinician to wait on.
-  const curveRoles = new Set(
-    rows('latency', ['role'])
-      .filter((r) => r.role !== 'unattributed' && typeof r.index_messages === 'number' && r.index_messages >= Math.max(CURVE_MIN_INDEX_MESSAGES, context.minCell ?? 0))
-      .map((r) => String(r.role)),
-  );
-  const number = (v: unknown) => (typeof v === 'number' ? v : null);
-  const physician = rows('after-hours', ['role']).find((r) => r.role === 'physician');
-  const overall = (name: SectionName) => rows(name, [])[0]!;
-  const lastBound = context.settings.within.find((b) => b.label === '72h') ? '72h' : undefined;
   return {
     ...hoursData(context),
-    latencyCurve: context.minCell === undefined ? context.latencyCurve(168).filter((r) => curveRoles.has(String(r.role))) : [],
-    roundsByCategory: rows('rounds', ['category']),
-    volumeByRole: rows('volume', ['role']),
-    volumeByCategory: rows('volume', ['category']),
+    latencyCurve: latencyCurve(context),
+    roundsByCategory: context.section('rounds', ['category']).rows,
+    ...volumeByView(context),
     trend: monthlyTrend(context),
     spread: clinicianSpread(context),
-    reference: {
-      ours: {
-        within24h: number(overall('latency').pct_within_24h),
-        within72h: number(overall('latency').pct_within_72h),
-        km72h: lastBound ? number(overall('latency').km_pct_within_72h) : null,
-        le4Rounds: number(overall('rounds').pct_le_4_rounds),
-        physicianEvening: number(physician?.pct_evening),
-      },
-      theirs: REFERENCE,
-      comparable: context.settings.within.some((b) => b.label === '24h') && lastBound !== undefined && context.settings.evening.start === 17 * 60 && context.settings.evening.end === 19 * 60,
+    reference: referenceFigures(context),
+  };
+}
+
+/**
+ * The parts of the chart data that read tables, with the tables each reads.
+ * Without --min-cell (which protects the tables together) a part is final
+ * once its tables are computed, so the chart worker can draw its chart while
+ * the main thread computes the others (`computeTables`).
+ */
+export const CHART_PARTS: { tables: [SectionName, Dimension[]][]; part: (context: ChartSource) => Partial<ChartData> }[] = [
+  { tables: [['volume', ['role']], ['volume', ['category']]], part: volumeByView },
+  { tables: [['latency', ['role']]], part: (context) => ({ latencyCurve: latencyCurve(context) }) },
+  { tables: [['rounds', ['category']]], part: (context) => ({ roundsByCategory: context.section('rounds', ['category']).rows }) },
+  // Before the trend: a point per clinician, the slowest chart to draw on a large export.
+  { tables: [['volume', ['clinician']], ['after-hours', ['clinician']]], part: (context) => ({ spread: clinicianSpread(context) }) },
+  { tables: [['volume', ['month']], ['after-hours', ['month']], ['latency', ['month']]], part: (context) => ({ trend: monthlyTrend(context) }) },
+];
+
+function volumeByView(context: ChartSource): Pick<ChartData, 'volumeByRole' | 'volumeByCategory'> {
+  return { volumeByRole: context.section('volume', ['role']).rows, volumeByCategory: context.section('volume', ['category']).rows };
+}
+
+/** The latency chart's curves: roles with enough index messages (unattributed messages have no clinician to wait on); none with --min-cell. */
+function latencyCurve(context: ChartSource): Row[] {
+  const curveRoles = new Set(
+    context
+      .section('latency', ['role'])
+      .rows.filter((r) => r.role !== 'unattributed' && typeof r.index_messages === 'number' && r.index_messages >= Math.max(CURVE_MIN_INDEX_MESSAGES, context.minCell ?? 0))
+      .map((r) => String(r.role)),
+  );
+  return context.minCell === undefined ? context.latencyCurve(168).filter((r) => curveRoles.has(String(r.role))) : [];
+}
+
+/** Our figures beside the published ones, and whether the run's bounds and evening band are the paper's. */
+function referenceFigures(context: ChartSource): ChartData['reference'] {
+  const number = (v: unknown) => (typeof v === 'number' ? v : null);
+  const physician = context.section('after-hours', ['role']).rows.find((r) => r.role === 'physician');
+  const overall = (name: SectionName) => context.section(name, []).rows[0]!;
+  const lastBound = context.settings.within.find((b) => b.label === '72h') ? '72h' : undefined;
+  return {
+    ours: {
+      within24h: number(overall('latency').pct_within_24h),
+      within72h: number(overall('latency').pct_within_72h),
+      km72h: lastBound ? number(overall('latency').km_pct_within_72h) : null,
+      le4Rounds: number(overall('rounds').pct_le_4_rounds),
+      physicianEvening: number(physician?.pct_evening),
     },
+    theirs: REFERENCE,
+    comparable: context.settings.within.some((b) => b.label === '24h') && lastBound !== undefined && context.settings.evening.start === 17 * 60 && context.settings.evening.end === 19 * 60,
   };
 }
 
@@ -441,9 +467,9 @@ export async function runMetrics(command: Command, files: string[], names: reado
   const privacy = privacySettings(raw);
   const analysis = await analyse(settings);
   const context = metricContext(analysis, metric, privacy);
-  charts?.drawHours(hoursData(memorySource(context, [])));
+  charts?.drawEarly(hoursData(memorySource(context, [])));
   const plan = outputPlan(format, names, dims);
-  const computed = plan.tables.map((t) => section(context, t.name, t.dims, t.chart));
+  const computed = computeTables(context, plan, charts !== undefined && privacy.minCell === undefined ? (part) => charts.drawEarly(part) : undefined);
   const { all, sections, suppression } = finishSections(plan, computed, privacy.minCell, (tables) => memorySource(context, tables));
   const report: Report = {
     title: names.length > 1 ? 'msgwork report: clinician messaging workload' : `msgwork ${names[0]}`,
@@ -453,6 +479,37 @@ export async function runMetrics(command: Command, files: string[], names: reado
     ...(format === 'html' ? withCharts(chartData(memorySource(context, all)), charts!, highlights(memorySource(context, all))) : {}),
   };
   await emit(report, format, raw);
+}
+
+/**
+ * The plan's tables, in plan order. With `early` (the HTML page without
+ * --min-cell: each table is final once computed), each chart part is given
+ * to it as soon as its tables are, and the tables only charts read are
+ * computed in the order of the parts, so the chart worker draws while this
+ * thread computes the rest.
+ */
+export function computeTables(context: MetricContext, plan: OutputPlan, early?: (part: Partial<ChartData>) => void): Section[] {
+  const computed: (Section | undefined)[] = plan.tables.map(() => undefined);
+  const firstPart = (t: OutputPlan['tables'][number]) => {
+    const k = CHART_PARTS.findIndex((p) => p.tables.some(([name, dims]) => sectionName(name, dims) === sectionName(t.name, t.dims)));
+    return k < 0 ? CHART_PARTS.length : k;
+  };
+  const rank = plan.tables.map((t) => (plan.shown.has(sectionName(t.name, t.dims)) ? -1 : firstPart(t)));
+  const order = plan.tables.map((_, i) => i).sort((a, b) => rank[a]! - rank[b]! || a - b);
+  const sent = new Set<number>();
+  for (const i of order) {
+    const { name, dims, chart } = plan.tables[i]!;
+    computed[i] = section(context, name, dims, chart);
+    if (early === undefined) continue;
+    const built = computed.filter((s) => s !== undefined);
+    const have = new Set(built.map((s) => s.name));
+    CHART_PARTS.forEach(({ tables, part }, k) => {
+      if (sent.has(k) || !tables.every(([n, d]) => have.has(sectionName(n, d)))) return;
+      sent.add(k);
+      early(part(memorySource(context, built)));
+    });
+  }
+  return computed as Section[];
 }
 
 /** What one output shows and what it computes for that (SPEC 3, 3.3), from files or a database. */

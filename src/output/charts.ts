@@ -1,10 +1,10 @@
 import { Worker } from 'node:worker_threads';
-import type { ChartData, HoursData, RenderedChart } from './vega-charts.js';
+import type { ChartData, RenderedChart } from './vega-charts.js';
 
 /** Draws the charts, in the worker when it could be started, else here. */
 export interface ChartRenderer {
-  /** The hour × weekday counts, as soon as they are known: the worker draws that chart while the tables are computed. */
-  drawHours(data: HoursData): void;
+  /** Part of the chart data, final, as soon as it is known: the worker draws its charts while the other tables are computed. */
+  drawEarly(part: Partial<ChartData>): void;
   render(data: ChartData): Promise<RenderedChart[]>;
 }
 
@@ -26,8 +26,8 @@ export function startChartRenderer(): ChartRenderer {
   }
   const here = async (data: ChartData) => (await import('./vega-charts.js')).renderCharts(data);
   return {
-    drawHours(data) {
-      worker?.postMessage({ hours: data });
+    drawEarly(part) {
+      worker?.postMessage({ part });
     },
     render(data) {
       const w = worker;
