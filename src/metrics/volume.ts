@@ -121,10 +121,10 @@ function volumeRows(context: MetricContext, dims: Dimension[], clinicianView: bo
   });
   const threads = distinctPerGroup(groups.of, buckets.threads, groupCount);
   const patients = distinctPerGroup(groups.of, buckets.patients, groupCount);
-  const perClinician = countsPerGroup(groups.of, buckets.senders, groupCount);
 
   const rows: Row[] = [];
   if (!clinicianView) {
+    const perClinician = countsPerGroup(groups.of, buckets.senders, groupCount);
     for (const g of groups.sorted) {
       const counts = perClinician[g]!;
       const row: Row = { ...groupRow(groups, g), clinicians: counts.length, messages_sent: sent[g]! };
@@ -142,10 +142,14 @@ function volumeRows(context: MetricContext, dims: Dimension[], clinicianView: bo
   }
 
   // The clinician view: received messages, active days, per-FTE rates.
-  const { firstDay, lastDay } = context;
-  const dayOf = new Int32Array(n);
-  for (let i = 0; i < n; i++) dayOf[i] = store.senderType[i] === SENDER_CLINICIAN ? store.localDay[i]! - firstDay : -1;
-  const activeDays = distinctPerGroup(groups.of, bucketBy(dayOf, lastDay - firstDay + 1), groupCount);
+  const days = remember(context, 'volume.days', () => {
+    // Clinician messages only, bucketed by local date.
+    const { firstDay, lastDay } = context;
+    const dayOf = new Int32Array(n);
+    for (let i = 0; i < n; i++) dayOf[i] = store.senderType[i] === SENDER_CLINICIAN ? store.localDay[i]! - firstDay : -1;
+    return bucketBy(dayOf, lastDay - firstDay + 1);
+  });
+  const activeDays = distinctPerGroup(groups.of, days, groupCount);
   for (let i = 0; i < n; i++) {
     if (store.senderType[i] !== SENDER_PATIENT) continue;
     const g = groups.of[i]!;

@@ -251,6 +251,25 @@ export function groupEntities(dims: Dimension[], kind: EntityKind, entities: Int
     }
     return { out, labels: labelsOf };
   });
+  const clinicianDim = dims.indexOf('clinician');
+  if (codes.length === 1) {
+    // One dimension: its codes, made in first-seen order, are the groups the keys below would make.
+    const { out, labels: names } = codes[0]!;
+    const clinician = new Int32Array(names.length).fill(-1);
+    if (clinicianDim === 0) {
+      const seen = new Uint8Array(names.length);
+      for (let p = 0; p < count; p++) {
+        const g = out[p]!;
+        if (g < 0 || seen[g] === 1) continue;
+        seen[g] = 1;
+        clinician[g] = clinicianOf(entities[p]!);
+      }
+    }
+    const sorted = names.map((_, g) => g);
+    const labels = names.map((name) => [name]);
+    sorted.sort((a, b) => compareGroupLabels(dims, labels[a]!, labels[b]!));
+    return { dims, of: out, labels, clinician, sorted };
+  }
   // Mixed-radix keys: a dense table when the key space is small (the usual case), else a Map.
   const space = codes.reduce((product, c) => product * Math.max(1, c.labels.length), 1);
   const table = space <= 1 << 22 ? new Int32Array(space).fill(-1) : null;
@@ -258,7 +277,6 @@ export function groupEntities(dims: Dimension[], kind: EntityKind, entities: Int
   const labels: string[][] = [];
   const groupClinician: number[] = [];
   const of = new Int32Array(count);
-  const clinicianDim = dims.indexOf('clinician');
   for (let p = 0; p < count; p++) {
     if (include !== undefined && include[p] === 0) {
       of[p] = -1;
