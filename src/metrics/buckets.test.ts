@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bucketBy, orderByKey } from './buckets.js';
+import { bucketBy, countsPerGroup, distinctPerGroup, narrowGroups, orderByKey } from './buckets.js';
 
 /** A small deterministic generator (no Math.random in tests). */
 function lcg(seed: number) {
@@ -48,5 +48,20 @@ describe('orderByKey', () => {
     // group 0: keys 5, 9, 3 → 3, 5, 9; group 1: keys 3, 1 → 1, 3.
     expect(members(0)).toEqual([3, 5, 9]);
     expect(members(1)).toEqual([1, 3]);
+  });
+});
+
+describe('narrowGroups', () => {
+  it('keeps every group number in the narrowest array that holds them, and the counts per group do not change', () => {
+    const keys = Int32Array.from({ length: 5000 }, (_, p) => (p * 7919) % 613);
+    for (const groupCount of [1, 127, 128, 32767, 32768]) {
+      const groupOf = Int32Array.from({ length: 5000 }, (_, p) => (p % 11 === 0 ? -1 : (p * 31) % groupCount));
+      const narrow = narrowGroups(groupOf, groupCount);
+      expect(narrow.constructor).toBe(groupCount <= 127 ? Int8Array : groupCount <= 32767 ? Int16Array : Int32Array);
+      expect([...narrow]).toEqual([...groupOf]);
+      const buckets = bucketBy(keys, 613);
+      expect([...distinctPerGroup(narrow, buckets, groupCount)]).toEqual([...distinctPerGroup(groupOf, buckets, groupCount)]);
+      expect(countsPerGroup(narrow, buckets, groupCount)).toEqual(countsPerGroup(groupOf, buckets, groupCount));
+    }
   });
 });

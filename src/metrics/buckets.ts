@@ -28,6 +28,23 @@ export function bucketBy(keys: ArrayLike<number>, keyCount: number): Buckets {
 }
 
 /**
+ * The group of each position in the narrowest integer array that holds the
+ * group numbers (-1 … groupCount-1): a copy as Int8Array or Int16Array when
+ * they fit, else the array itself. Counting distinct patients or senders per
+ * group reads the groups in the keys' order, at random; on the benchmark's
+ * 4.8 million messages a by-month table reads them twice as fast from 4.8 MB
+ * as from 19 MB (`npm run bench`).
+ *
+ * @example narrowGroups(Int32Array.of(0, 1, -1), 2) // Int8Array [0, 1, -1]
+ */
+export function narrowGroups(groupOf: Int32Array, groupCount: number): Int8Array | Int16Array | Int32Array {
+  const narrow = groupCount <= 127 ? new Int8Array(groupOf.length) : groupCount <= 32767 ? new Int16Array(groupOf.length) : null;
+  if (narrow === null) return groupOf;
+  for (let p = 0; p < groupOf.length; p++) narrow[p] = groupOf[p]!;
+  return narrow;
+}
+
+/**
  * For each group, how many distinct keys its positions have.
  *
  * @example groups [0,0,1], keys [7,7,7] → [1, 1]: group 0 has key 7 once.

@@ -2,7 +2,7 @@ import { groupEntities, type Dimension, type Groups } from '../model/groups.js';
 import { safeLabel } from '../model/labels.js';
 import { SENDER_CLINICIAN, SENDER_PATIENT } from '../model/store.js';
 import type { ColumnSpec, Row } from '../output/report.js';
-import { bucketBy, countsPerGroup, distinctPerGroup } from './buckets.js';
+import { bucketBy, countsPerGroup, distinctPerGroup, narrowGroups } from './buckets.js';
 import { groupColumns, groupRow, groupWeeks, range, ratio, remember, setShare, windowMask, withIntervals, type MetricContext, type MetricTable } from './context.js';
 import { meanOrNull, quantile } from './quantile.js';
 
@@ -119,12 +119,13 @@ function volumeRows(context: MetricContext, dims: Dimension[], clinicianView: bo
     for (let i = 0; i < n; i++) senders[i] = store.senderType[i] === SENDER_CLINICIAN ? store.sender[i]! : -1;
     return { threads: bucketBy(store.thread, store.threadCount), patients: bucketBy(store.patient, store.patientCount), senders: bucketBy(senders, store.users.length) };
   });
-  const threads = distinctPerGroup(groups.of, buckets.threads, groupCount);
-  const patients = distinctPerGroup(groups.of, buckets.patients, groupCount);
+  const groupOf = narrowGroups(groups.of, groupCount);
+  const threads = distinctPerGroup(groupOf, buckets.threads, groupCount);
+  const patients = distinctPerGroup(groupOf, buckets.patients, groupCount);
 
   const rows: Row[] = [];
   if (!clinicianView) {
-    const perClinician = countsPerGroup(groups.of, buckets.senders, groupCount);
+    const perClinician = countsPerGroup(groupOf, buckets.senders, groupCount);
     for (const g of groups.sorted) {
       const counts = perClinician[g]!;
       const row: Row = { ...groupRow(groups, g), clinicians: counts.length, messages_sent: sent[g]! };
@@ -149,7 +150,7 @@ function volumeRows(context: MetricContext, dims: Dimension[], clinicianView: bo
     for (let i = 0; i < n; i++) dayOf[i] = store.senderType[i] === SENDER_CLINICIAN ? store.localDay[i]! - firstDay : -1;
     return bucketBy(dayOf, lastDay - firstDay + 1);
   });
-  const activeDays = distinctPerGroup(groups.of, days, groupCount);
+  const activeDays = distinctPerGroup(groupOf, days, groupCount);
   for (let i = 0; i < n; i++) {
     if (store.senderType[i] !== SENDER_PATIENT) continue;
     const g = groups.of[i]!;
