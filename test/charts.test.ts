@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { analyse } from '../src/commands/context.js';
 import { CHART_PARTS, chartData, computeTables, memorySource, metricContext, metricSettings, outputPlan, section, sectionName, SECTION_NAMES } from '../src/commands/metrics.js';
 import { inputSettings } from '../src/options.js';
-import { ChartDrawer, renderCharts, type ChartData, type RenderedChart } from '../src/output/vega-charts.js';
+import { ChartDrawer, curveSteps, renderCharts, type ChartData, type RenderedChart } from '../src/output/vega-charts.js';
 
 /**
  * The chart worker draws each chart as soon as the main thread sends the
@@ -76,6 +76,15 @@ describe('charts drawn as their data arrives', () => {
     const ids = (await drawer.all(short)).map((c) => c.id);
     expect(ids).toEqual(['chart-hours', 'chart-latency', 'chart-rounds', 'chart-volume']);
     expect((await renderCharts(short)).map((c) => c.id)).toEqual(ids);
+  });
+});
+
+describe('the latency curves', () => {
+  it('keep the points a step-after line needs: each role’s first, each change and its last', () => {
+    // a: 0 0 5 5 5 → hours 0, 2 (the change) and 4 (the last); b: 1 1 → hours 0 and 1.
+    const curve = [0, 0, 5, 5, 5].map((pct_answered, hours) => ({ role: 'a', hours, pct_answered })).concat([1, 1].map((pct_answered, hours) => ({ role: 'b', hours, pct_answered })));
+    expect(curveSteps(curve).map((r) => `${r.role}${r.hours}`)).toEqual(['a0', 'a2', 'a4', 'b0', 'b1']);
+    expect(curveSteps([])).toEqual([]);
   });
 });
 

@@ -133,7 +133,8 @@ const latencyChart = chart({
   title: 'How long patients wait',
   caption: `Share of index messages answered within each number of hours, by role (roles with at least 30 index messages; messages no clinician is attributed to are in the tables); unanswered messages keep a curve below 100 %. Diamonds: another health system's figures (${REFERENCE.citation}).`,
   pick: (data) => data.latencyCurve,
-  spec(latencyCurve) {
+  spec(curve) {
+    const latencyCurve = curveSteps(curve);
     const roles = [...new Set(latencyCurve.map((r) => String(r.role)))];
     return {
       config: CONFIG,
@@ -169,6 +170,21 @@ const latencyChart = chart({
     };
   },
 });
+
+/**
+ * The points of step curves that a step-after line needs: each role's first
+ * point, each point where its value changes, and its last point (the line
+ * runs on to it). The line drawn is the same as from every point; Vega draws
+ * it from a third to half as many (on the samples 573 of 1,352).
+ *
+ * @example curveSteps([{role:'a',hours:0,pct_answered:0},{role:'a',hours:1,pct_answered:0},{role:'a',hours:2,pct_answered:5},{role:'a',hours:3,pct_answered:5}]) // hours 0, 2, 3
+ */
+export function curveSteps(curve: readonly Row[]): Row[] {
+  return curve.filter((r, k) => {
+    const before = curve[k - 1], after = curve[k + 1];
+    return before === undefined || before.role !== r.role || before.pct_answered !== r.pct_answered || after === undefined || after.role !== r.role;
+  });
+}
 
 const ROUND_BUCKETS = ['0', '1', '2', '3', '4', '5+'];
 
