@@ -5,7 +5,8 @@
 // row (zod alone is 99 of them), and the chart worker about 150 for Vega and Vega-Lite (0.15 s
 // of a quiet core). esbuild writes them as a few files: the entry points (cli, and the two
 // workers, which bin/msgwork and `new URL('./…-worker.js', import.meta.url)` find beside it)
-// and shared chunks. Every `import()` stays a separate chunk, loaded only when asked for, as
+// and shared chunks; `early.js` is what bin/msgwork runs first (it starts an HTML report's chart
+// worker before the CLI is loaded; its module is shared with the CLI's). Every `import()` stays a separate chunk, loaded only when asked for, as
 // before (Vega only for HTML, exceljs only for workbooks …).
 //
 // Left as packages (not bundled): native or optional ones (@duckdb/node-api, pg and its
@@ -21,7 +22,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'dist/bundle');
 rmSync(outdir, { recursive: true, force: true });
 await build({
-  entryPoints: ['dist/cli.js', 'dist/input/load-worker.js', 'dist/output/chart-worker.js'].map((p) => join(root, p)),
+  entryPoints: ['dist/cli.js', 'dist/early.js', 'dist/input/load-worker.js', 'dist/output/chart-worker.js'].map((p) => join(root, p)),
   outdir,
   entryNames: '[name]',
   bundle: true,

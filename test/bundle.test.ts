@@ -12,8 +12,18 @@ import { describe, expect, it } from 'vitest';
 describe('the bundle', () => {
   const dir = 'dist/bundle';
   const files = readdirSync(dir);
-  it('has the CLI and both workers as entry points', () => {
-    expect(files).toEqual(expect.arrayContaining(['cli.js', 'load-worker.js', 'chart-worker.js']));
+  it('has the CLI, what bin/msgwork runs before it, and both workers as entry points', () => {
+    expect(files).toEqual(expect.arrayContaining(['cli.js', 'early.js', 'load-worker.js', 'chart-worker.js']));
+  });
+  it('starts an early chart worker from a small module, shared with the CLI (one worker, not two)', () => {
+    const early = readFileSync(join(dir, 'early.js'), 'utf8');
+    const chunks = [...early.matchAll(/from "\.\/([^"]+)"/g)].map((m) => m[1]!);
+    const starter = chunks.find((c) => readFileSync(join(dir, c), 'utf8').includes('new URL("./chart-worker.js"'));
+    expect(starter).toBeDefined();
+    for (const c of chunks) expect(readFileSync(join(dir, c), 'utf8').length).toBeLessThan(20_000);
+    // The CLI's code imports the same chunk, so it takes the worker bin/msgwork started.
+    const cliChunks = files.filter((f) => f.endsWith('.js') && f !== 'early.js' && readFileSync(join(dir, f), 'utf8').includes(`from "./${starter}"`));
+    expect(cliChunks.length).toBeGreaterThan(0);
   });
   it('finds every worker it starts beside it', () => {
     const urls = files.filter((f) => f.endsWith('.js')).flatMap((f) => [...readFileSync(join(dir, f), 'utf8').matchAll(/new URL\("\.\/([^"]+)", import\.meta\.url\)/g)].map((m) => m[1]!));

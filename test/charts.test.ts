@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { analyse } from '../src/commands/context.js';
 import { CHART_PARTS, chartData, computeTables, memorySource, metricContext, metricSettings, outputPlan, section, sectionName, SECTION_NAMES } from '../src/commands/metrics.js';
 import { inputSettings } from '../src/options.js';
+import { asksForHtml } from '../src/output/chart-worker-start.js';
 import { ChartDrawer, curveSteps, renderCharts, type ChartData, type RenderedChart } from '../src/output/vega-charts.js';
 
 /**
@@ -76,6 +77,20 @@ describe('charts drawn as their data arrives', () => {
     const ids = (await drawer.all(short)).map((c) => c.id);
     expect(ids).toEqual(['chart-hours', 'chart-latency', 'chart-rounds', 'chart-volume']);
     expect((await renderCharts(short)).map((c) => c.id)).toEqual(ids);
+  });
+});
+
+describe('starting the chart worker before the CLI loads', () => {
+  it('is asked for by --format html, or by -o FILE.html without --format, on a command that draws charts', () => {
+    expect(asksForHtml(['report', '--format', 'html', 'a.csv'])).toBe(true);
+    expect(asksForHtml(['latency', '--format=html', 'a.csv'])).toBe(true);
+    expect(asksForHtml(['report', '-o', 'out/Report.HTML', 'a.csv'])).toBe(true);
+    expect(asksForHtml(['report', '--output=r.htm', 'a.csv'])).toBe(true);
+    expect(asksForHtml(['report', '--format', 'json', '-o', 'r.html', 'a.csv'])).toBe(false);
+    expect(asksForHtml(['report', 'a.csv'])).toBe(false);
+    expect(asksForHtml(['report', '--', '--format', 'html'])).toBe(false);
+    expect(asksForHtml(['validate', '--format', 'html', 'a.csv'])).toBe(false);
+    expect(asksForHtml([])).toBe(false);
   });
 });
 

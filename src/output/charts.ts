@@ -1,4 +1,5 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { takeChartWorker } from './chart-worker-start.js';
 import type { ChartData, RenderedChart } from './vega-charts.js';
 
 /** Draws the charts, in the worker when it could be started, else here. */
@@ -9,16 +10,17 @@ export interface ChartRenderer {
 }
 
 /**
- * Starts the chart worker now, so that Vega loads while the data is read
+ * Starts the chart worker now, or takes the one `bin/msgwork` started
+ * (`chart-worker-start.ts`), so that Vega loads while the data is read
  * (`chart-worker.ts`). If the worker cannot start or fails, the charts are
  * drawn in this thread: the same SVG either way.
  */
 export function startChartRenderer(): ChartRenderer {
   let worker: Worker | null = null;
   try {
-    worker = new Worker(new URL('./chart-worker.js', import.meta.url));
-    worker.unref();
-    worker.on('error', () => {
+    const started = takeChartWorker();
+    worker = started;
+    started.on('error', () => {
       worker = null;
     });
   } catch {
