@@ -43,6 +43,22 @@ describe('ByteDictionary', () => {
 });
 
 describe('ByteDictionary.merge', () => {
+  it('appends a disjoint dictionary as one-by-one adding would, and tells when the other is not disjoint', () => {
+    const keys = randomKeys(30_000, 5);
+    const unique = [...new Map(keys.map((k) => [new TextDecoder().decode(k), k])).values()];
+    const one = new ByteDictionary(), first = new ByteDictionary(), second = new ByteDictionary();
+    unique.forEach((key, i) => {
+      one.id(key, 0, key.length);
+      (i < 20_000 ? first : second).id(key, 0, key.length);
+    });
+    const overlapping = new ByteDictionary();
+    overlapping.id(unique[5]!, 0, unique[5]!.length);
+    expect(first.appendDisjoint(overlapping.state())).toBe(false);
+    expect(first.appendDisjoint(second.state())).toBe(true);
+    expect(first.size).toBe(one.size);
+    for (let id = 0; id < one.size; id++) expect(first.value(id)).toBe(one.value(id));
+  });
+
   it('gives the ids that adding the other keys one by one gives, and can be undone', () => {
     const keys = randomKeys(40_000, 11);
     const one = new ByteDictionary(), first = new ByteDictionary(), second = new ByteDictionary();
@@ -59,6 +75,9 @@ describe('ByteDictionary.merge', () => {
       expect(isNew[k]).toBe(ids[k]! >= before ? 1 : 0);
     }
     for (let id = 0; id < one.size; id++) expect(first.value(id)).toBe(one.value(id));
+    // Every key, short or long, is found where the merge placed it: the same id, nothing added.
+    keys.forEach((key) => expect(first.id(key, 0, key.length)).toBe(one.id(key, 0, key.length)));
+    expect(first.size).toBe(one.size);
     // Undone: the keys of the second half that were new are gone, the rest keep their ids.
     first.truncate(before);
     expect(first.size).toBe(before);
