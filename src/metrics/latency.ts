@@ -99,7 +99,7 @@ function replyTimes(context: MetricContext) {
       }
       answered.push(p);
       elapsed[p] = store.utc[reply]! - store.utc[i]!;
-      business[p] = workClock.between(store.utc[i]!, store.utc[reply]!);
+      business[p] = workClock.betweenOnDays(store.utc[i]!, store.localDay[i]!, store.utc[reply]!, store.localDay[reply]!);
     }
     const waits = new Float64Array(answered.length);
     for (let k = 0; k < answered.length; k++) waits[k] = elapsed[answered[k]!]!;

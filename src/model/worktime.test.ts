@@ -24,4 +24,16 @@ describe('WorkClock', () => {
     expect(clock.between(at('2024-03-04T00:00:00-05:00'), at('2024-03-09T00:00:00-05:00'))).toBe(50 * H);
     expect(clock.workDayMs).toBe(10 * H);
   });
+
+  it('gives the same answer from local dates the loader computed, across the spring change', () => {
+    // The loader's local date: floor((utc + offset) / day). Every 37 minutes from 1 to 30 March, pairs 0–3 days apart.
+    const dayOf = (t: number) => Math.floor((t + zone.offsetAt(t)) / (24 * H));
+    const start = at('2024-03-01T05:00:00Z');
+    for (let a = start; a < at('2024-03-27T00:00:00Z'); a += 37 * 60_000) {
+      for (const span of [0, 5 * 60_000, 9 * H, 26 * H, 71 * H]) {
+        const b = a + span;
+        expect(clock.betweenOnDays(a, dayOf(a), b, dayOf(b))).toBe(clock.between(a, b));
+      }
+    }
+  });
 });

@@ -42,9 +42,9 @@ export class WorkClock {
     }
   }
 
-  /** Work milliseconds from firstDay's start to instant t (t inside the span). */
-  private workBefore(t: number): number {
-    const day = Math.floor(this.zone.toLocalMs(t) / MS_PER_DAY) - this.firstDay;
+  /** Work milliseconds from firstDay's start to instant t (t inside the span), t's local date given. */
+  private workBefore(t: number, localDay: number): number {
+    const day = localDay - this.firstDay;
     const open = this.opens[day]!, close = this.closes[day]!;
     const partial = t <= open ? 0 : t >= close ? close - open : t - open;
     return this.cumulative[day]! + partial;
@@ -52,7 +52,20 @@ export class WorkClock {
 
   /** Work-window milliseconds between instants a ≤ b. */
   between(a: number, b: number): number {
-    return this.workBefore(b) - this.workBefore(a);
+    return this.betweenOnDays(a, this.localDayOf(a), b, this.localDayOf(b));
+  }
+
+  /**
+   * Work-window milliseconds between instants a ≤ b whose local dates are
+   * known (the store's localDay): no zone look-up per instant, which was a
+   * third of the latency section's time on the benchmark's 3.6 million replies.
+   */
+  betweenOnDays(a: number, dayA: number, b: number, dayB: number): number {
+    return this.workBefore(b, dayB) - this.workBefore(a, dayA);
+  }
+
+  private localDayOf(t: number): number {
+    return Math.floor(this.zone.toLocalMs(t) / MS_PER_DAY);
   }
 
   /** The length of one work day in milliseconds (work hours, wall clock). */
