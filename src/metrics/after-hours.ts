@@ -3,7 +3,7 @@ import { groupEntities, type Dimension } from '../model/groups.js';
 import { SENDER_CLINICIAN } from '../model/store.js';
 import { MS_PER_MINUTE, weekdayOf } from '../model/zone.js';
 import type { ColumnSpec, Row } from '../output/report.js';
-import { bucketBy, distinctPerGroup, orderByKey } from './buckets.js';
+import { bucketBy, distinctPerGroup, narrowGroups, orderByKey } from './buckets.js';
 import { groupColumns, groupRow, groupWeeks, ratio, remember, setShare, windowMask, withIntervals, type MetricContext, type MetricTable } from './context.js';
 import { clinicianAttributes, clinicianGroupColumns } from './volume.js';
 
@@ -127,7 +127,9 @@ function afterHoursRows(context: MetricContext, dims: Dimension[]): Row[] {
     const minute = store.localMinute[i]!;
     if (minute >= eveningStart && minute < eveningEnd) evening[g]!++;
   }
-  const clinicians = distinctPerGroup(groups.of, bySender, groupCount);
+  // Read by sender below, at random: from the narrowest array (narrowGroups).
+  const groupOf = narrowGroups(groups.of, groupCount);
+  const clinicians = distinctPerGroup(groupOf, bySender, groupCount);
   const utc = store.utc;
 
   const afterHoursDays = new Int32Array(groupCount);
@@ -142,7 +144,7 @@ function afterHoursRows(context: MetricContext, dims: Dimension[]): Row[] {
     if (sessionGroup >= 0) minutes[sessionGroup]! += (sessionLast - sessionStart) / MS_PER_MINUTE + settings.minutesPerMessage;
   };
   for (const p of order) {
-    const i = entities[p]!, g = groups.of[p]!;
+    const i = entities[p]!, g = groupOf[p]!;
     if (g < 0) continue; // outside the window: sessions are formed from the messages inside it
     const sender = store.sender[i]!, day = store.localDay[i]!, t = utc[i]!;
     if (sender !== previousSender || day !== previousDay) run++;
