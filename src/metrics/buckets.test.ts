@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bucketBy, countsPerGroup, distinctPerGroup, narrowGroups, orderByKey } from './buckets.js';
+import { bucketBy, countsPerGroup, distinctPerGroup, narrowGroups, orderByKey, sortByKey } from './buckets.js';
 
 /** A small deterministic generator (no Math.random in tests). */
 function lcg(seed: number) {
@@ -48,6 +48,21 @@ describe('orderByKey', () => {
     // group 0: keys 5, 9, 3 → 3, 5, 9; group 1: keys 3, 1 → 1, 3.
     expect(members(0)).toEqual([3, 5, 9]);
     expect(members(1)).toEqual([1, 3]);
+  });
+});
+
+describe('sortByKey', () => {
+  it('gives orderByKey’s order and the keys in that order, by radix and by comparator', () => {
+    let state = 7;
+    const next = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) >>> 4);
+    const whole = Float64Array.from({ length: 20_000 }, () => (next() % 500) * 2 ** 33 + (next() % 3000)); // ties, keys past 2^32
+    const fractional = Float64Array.from({ length: 2_000 }, () => (next() % 300) / 7);
+    for (const keys of [whole, fractional, new Float64Array(0), Float64Array.of(5)]) {
+      const { order, sorted } = sortByKey(keys);
+      expect([...order]).toEqual([...orderByKey(keys)]);
+      expect([...sorted]).toEqual([...order].map((p) => keys[p]!));
+      expect([...sorted]).toEqual([...keys].sort((a, b) => a - b));
+    }
   });
 });
 

@@ -107,13 +107,28 @@ const TWO_32 = 2 ** 32;
  * @example orderByKey(Float64Array.of(30, 10, 20, 10)) // [1, 3, 2, 0]
  */
 export function orderByKey(keys: Float64Array): Int32Array {
+  return sortByKey(keys).order;
+}
+
+/**
+ * `orderByKey`'s order and the keys in that order. Each radix pass moves the
+ * positions together with their keys' words, so every pass reads in order
+ * (reading the words by position at random was most of a pass's time), and
+ * the sorted keys come out without a gather.
+ *
+ * @example sortByKey(Float64Array.of(30, 10, 20)) // { order: [1, 2, 0], sorted: [10, 20, 30] }
+ */
+export function sortByKey(keys: Float64Array): { order: Int32Array; sorted: Float64Array } {
   const n = keys.length;
-  const low = new Uint32Array(n);
-  const high = new Uint32Array(n);
+  let low = new Uint32Array(n);
+  let high = new Uint32Array(n);
   let maxHigh = 0;
   for (let p = 0; p < n; p++) {
     const k = keys[p]!;
-    if (!(k >= 0 && k <= Number.MAX_SAFE_INTEGER && Math.floor(k) === k)) return Int32Array.from([...keys.keys()].sort((a, b) => keys[a]! - keys[b]! || a - b));
+    if (!(k >= 0 && k <= Number.MAX_SAFE_INTEGER && Math.floor(k) === k)) {
+      const order = Int32Array.from([...keys.keys()].sort((a, b) => keys[a]! - keys[b]! || a - b));
+      return { order, sorted: Float64Array.from(order, (p) => keys[p]!) };
+    }
     const h = Math.floor(k / TWO_32);
     low[p] = k - h * TWO_32;
     high[p] = h;
@@ -121,11 +136,14 @@ export function orderByKey(keys: Float64Array): Int32Array {
   }
   let order = new Int32Array(n);
   for (let p = 0; p < n; p++) order[p] = p;
-  let spare = new Int32Array(n);
+  let spareOrder = new Int32Array(n);
+  let spareLow = new Uint32Array(n);
+  let spareHigh = new Uint32Array(n);
   const counts = new Int32Array(RADIX);
-  const pass = (words: Uint32Array, shift: number) => {
+  const pass = (byHigh: boolean, shift: number) => {
+    const words = byHigh ? high : low;
     counts.fill(0);
-    for (let p = 0; p < n; p++) counts[(words[p]! >>> shift) & (RADIX - 1)]!++;
+    for (let q = 0; q < n; q++) counts[(words[q]! >>> shift) & (RADIX - 1)]!++;
     for (let d = 0; d < RADIX; d++) if (counts[d] === n) return; // one digit for all: nothing to move
     for (let d = 0, at = 0; d < RADIX; d++) {
       const c = counts[d]!;
@@ -133,12 +151,18 @@ export function orderByKey(keys: Float64Array): Int32Array {
       at += c;
     }
     for (let q = 0; q < n; q++) {
-      const p = order[q]!;
-      spare[counts[(words[p]! >>> shift) & (RADIX - 1)]!++] = p;
+      const to = counts[(words[q]! >>> shift) & (RADIX - 1)]!++;
+      spareOrder[to] = order[q]!;
+      spareLow[to] = low[q]!;
+      spareHigh[to] = high[q]!;
     }
-    [order, spare] = [spare, order];
+    [order, spareOrder] = [spareOrder, order];
+    [low, spareLow] = [spareLow, low];
+    [high, spareHigh] = [spareHigh, high];
   };
-  for (let shift = 0; shift < 32; shift += RADIX_BITS) pass(low, shift);
-  for (let shift = 0; shift < 32 && maxHigh >>> shift > 0; shift += RADIX_BITS) pass(high, shift);
-  return order;
+  for (let shift = 0; shift < 32; shift += RADIX_BITS) pass(false, shift);
+  for (let shift = 0; shift < 32 && maxHigh >>> shift > 0; shift += RADIX_BITS) pass(true, shift);
+  const sorted = new Float64Array(n);
+  for (let q = 0; q < n; q++) sorted[q] = high[q]! * TWO_32 + low[q]!;
+  return { order, sorted };
 }

@@ -2,7 +2,7 @@ import { groupEntities, type Dimension } from '../model/groups.js';
 import { SENDER_PATIENT } from '../model/store.js';
 import { MS_PER_HOUR } from '../model/zone.js';
 import type { ColumnSpec, Row } from '../output/report.js';
-import { bucketBy, orderByKey } from './buckets.js';
+import { bucketBy, orderByKey, sortByKey } from './buckets.js';
 import { groupColumns, groupRow, percent, remember, setShare, windowMask, withIntervals, type MetricContext, type MetricTable, type WithinBound } from './context.js';
 import { meanOrNull, quantileBySelection, quantileSorted } from './quantile.js';
 import { kaplanMedian, kaplanMedianInterval, kaplanMeier, sharePercentAt } from './survival.js';
@@ -109,12 +109,12 @@ function replyTimes(context: MetricContext) {
     const sinceSent = new Float64Array(unanswered.length);
     for (let k = 0; k < unanswered.length; k++) sinceSent[k] = latest - store.utc[entities[unanswered[k]!]!]!;
     // Positions and figures in those orders: a group's figures are then read forwards, not gathered at random.
-    const answeredOrder = orderByKey(waits);
+    const { order: answeredOrder, sorted: sortedWaits } = sortByKey(waits);
     const waitHours = new Float64Array(answered.length);
     const businessHours = new Float64Array(answered.length);
     for (let q = 0; q < answeredOrder.length; q++) {
       const p = (answeredOrder[q] = answered[answeredOrder[q]!]!);
-      waitHours[q] = elapsed[p]! / MS_PER_HOUR;
+      waitHours[q] = sortedWaits[q]! / MS_PER_HOUR;
       businessHours[q] = business[p]! / MS_PER_HOUR;
     }
     const unansweredOrder = orderByKey(sinceSent);
