@@ -144,21 +144,19 @@ export class ByteDictionary {
   /** The id of bytes[start, end), adding it when new. */
   id(bytes: Uint8Array, start: number, end: number): number {
     const length = end - start;
+    const short = length <= SHORT;
+    // The previous key first: consecutive rows often share a thread, patient or category. A longer
+    // key (a category, a department) is compared before it is hashed: hashing it costs more.
+    const last = this.last;
+    if (!short && last >= 0 && length === this.lastLength) {
+      const arena = this.arena, at = this.offsets[last]!;
+      let k = 0;
+      while (k < length && arena[at + k] === bytes[start + k]) k++;
+      if (k === length) return last;
+    }
     const hash = hashKey(bytes, start, end);
     const word0 = scratch0, word1 = scratch1;
-    const short = length <= SHORT;
-    // The previous key first: consecutive rows often share a thread, patient or category.
-    const last = this.last;
-    if (last >= 0 && length === this.lastLength) {
-      if (short) {
-        if (word0 === this.lastWord0 && word1 === this.lastWord1) return last;
-      } else {
-        const at = this.offsets[last]!;
-        let k = 0;
-        while (k < length && this.arena[at + k] === bytes[start + k]) k++;
-        if (k === length) return last;
-      }
-    }
+    if (short && last >= 0 && length === this.lastLength && word0 === this.lastWord0 && word1 === this.lastWord1) return last;
     const found = this.find(bytes, start, end, hash, word0, word1);
     const id = found >= 0 ? found : this.add(bytes, start, end, ~found, tagOf(hash, length), word0, word1);
     this.last = id;
