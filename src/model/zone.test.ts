@@ -20,6 +20,20 @@ describe('Zone caches agree with @date-fns/tz', () => {
   }
 });
 
+describe('Zone caches over a long span', () => {
+  it('agree with @date-fns/tz for instants centuries apart, asked in any order (past 2^21 hours the cache is a Map)', () => {
+    const name = 'America/New_York';
+    const zone = new Zone(name);
+    const instants = [Date.UTC(2024, 6, 1, 12), Date.UTC(1800, 0, 1), Date.UTC(2260, 5, 1, 3), Date.UTC(1990, 2, 11, 7, 30), Date.UTC(2024, 6, 1, 13), Date.UTC(2099, 10, 1, 5, 30)];
+    for (const t of [...instants, ...instants.reverse()]) {
+      expect(zone.offsetAt(t)).toBe(tzOffset(name, new Date(t)) * 60_000);
+      const d = new Date(t);
+      const y = d.getUTCFullYear(), mo = d.getUTCMonth(), day = d.getUTCDate(), h = d.getUTCHours(), mi = d.getUTCMinutes();
+      expect(zone.wallToUtc(y, mo + 1, day, h, mi, 0, 0)).toBe(new TZDate(y, mo, day, h, mi, 0, 0, name).getTime());
+    }
+  });
+});
+
 describe('Zone', () => {
   it('refuses an unknown zone as a usage error', () => {
     expect(() => new Zone('Mars/Olympus')).toThrow(UsageError);

@@ -22,6 +22,48 @@ export function checkTimeZone(name: string, source = '--timezone'): string {
 }
 
 /**
+ * Offsets by hour number (hours since 1970), NaN where none is cached: a
+ * dense array over the span of hours seen, instead of a Map (two look-ups a
+ * row in the loader, two per reply in the metrics), and a Map past a span
+ * of 2^21 hours (239 years).
+ */
+class HourCache {
+  private base = 0;
+  private values = new Float64Array(0);
+  private readonly far = new Map<number, number>();
+
+  get(hour: number): number {
+    const at = hour - this.base;
+    if (at >= 0 && at < this.values.length) return this.values[at]!;
+    return this.far.get(hour) ?? NaN;
+  }
+
+  set(hour: number, offset: number): void {
+    if (hour - this.base < 0 || hour - this.base >= this.values.length) {
+      if (!this.cover(hour)) {
+        this.far.set(hour, offset);
+        return;
+      }
+    }
+    this.values[hour - this.base] = offset;
+  }
+
+  /** Grows the array to hold `hour`, with room around it; false when the span would be too long. */
+  private cover(hour: number): boolean {
+    if (!Number.isSafeInteger(hour)) return false;
+    const length = this.values.length;
+    const from = length === 0 ? hour - 4096 : Math.min(this.base, hour - 4096);
+    const to = length === 0 ? hour + 4096 : Math.max(this.base + length, hour + 4096);
+    if (to - from > 1 << 21) return false;
+    const values = new Float64Array(to - from).fill(NaN);
+    if (length > 0) values.set(this.values, this.base - from);
+    this.base = from;
+    this.values = values;
+    return true;
+  }
+}
+
+/**
  * Conversions between UTC instants and wall-clock time in one IANA zone.
  *
  * The zone rules come from `@date-fns/tz` (which reads the runtime's Intl
@@ -36,8 +78,8 @@ export function checkTimeZone(name: string, source = '--timezone'): string {
  */
 export class Zone {
   readonly name: string;
-  private readonly wallCache = new Map<number, number>();
-  private readonly utcCache = new Map<number, number>();
+  private readonly wallCache = new HourCache();
+  private readonly utcCache = new HourCache();
   /** Wall times read that fell in a spring-forward gap (moved forward by the gap). */
   gapTimes = 0;
   /** Wall times read that fell in a fall-back overlap (the earlier instant taken). */
@@ -52,7 +94,7 @@ export class Zone {
     const naive = Date.UTC(year, month - 1, day, hour, minute, second, ms);
     const key = Math.floor(naive / MS_PER_HOUR);
     let offset = this.wallCache.get(key);
-    if (offset === undefined) {
+    if (Number.isNaN(offset)) {
       if (!this.fillWallDay(Math.floor(key / 24))) {
         const start = key * MS_PER_HOUR;
         offset = start - this.exactWallToUtc(start);
@@ -61,7 +103,7 @@ export class Zone {
           return this.transitionWallToUtc(naive);
         }
         this.wallCache.set(key, offset);
-      } else offset = this.wallCache.get(key)!;
+      } else offset = this.wallCache.get(key);
     }
     return naive - offset;
   }
@@ -102,7 +144,7 @@ export class Zone {
   offsetAt(utcMs: number): number {
     const key = Math.floor(utcMs / MS_PER_HOUR);
     let offset = this.utcCache.get(key);
-    if (offset === undefined) {
+    if (Number.isNaN(offset)) {
       // One look-up per UTC day when the day holds no transition.
       const dayStart = Math.floor(utcMs / MS_PER_DAY) * MS_PER_DAY;
       const dayOffset = tzOffset(this.name, new Date(dayStart));
