@@ -268,7 +268,6 @@ export const CHART_SECTIONS: [SectionName, Dimension[]][] = [
 /** Index messages a role needs to get its own curve in the latency chart: fewer make a jagged, misleading line. */
 const CURVE_MIN_INDEX_MESSAGES = 30;
 
-
 /**
  * What the charts, the trend and the headline figures read (SPEC 3.3): the
  * output's (protected) sections, the window, and two tables the sections do
