@@ -6,8 +6,9 @@
 // of a quiet core). esbuild writes them as a few files: the entry points (cli, and the two
 // workers, which bin/msgwork and `new URL('./…-worker.js', import.meta.url)` find beside it)
 // and shared chunks; `early.js` is what bin/msgwork runs first (it starts an HTML report's chart
-// worker before the CLI is loaded; its module is shared with the CLI's). Every `import()` stays a separate chunk, loaded only when asked for, as
-// before (Vega only for HTML, exceljs only for workbooks …).
+// worker before the CLI is loaded; its module is shared with the CLI's). Every `import()` stays
+// a separate chunk, loaded only when asked for, as before (Vega only for HTML, exceljs only for
+// workbooks …).
 //
 // Left as packages (not bundled): native or optional ones (@duckdb/node-api, pg and its
 // optional native driver) and exceljs, which is large and loaded only for .xlsx.

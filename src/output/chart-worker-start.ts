@@ -7,7 +7,7 @@ import { Worker } from 'node:worker_threads';
  * 0.15 s after it starts. `bin/msgwork` calls `startChartWorkerEarly` before
  * it even loads the CLI, when the command line asks for an HTML report; the
  * report then takes that worker instead of starting one (on the samples, a
- * median 0.73 → 0.69 s in 20 runs each). A command line that does not say
+ * median 0.76 → 0.71 s in 20 alternating runs each). A command line that does not say
  * html (a format from --config) starts its worker later, as before; a worker
  * started but not taken (a usage error) does not keep the process alive.
  */
