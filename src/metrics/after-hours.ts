@@ -104,13 +104,23 @@ function clinicianMessages(context: MetricContext) {
     for (let q = 0; q < byTime.length; q++) afterSenders[q] = senders[byTime[q]!]!;
     const order = bucketBy(afterSenders, store.users.length).order;
     for (let q = 0; q < order.length; q++) order[q] = byTime[order[q]!]!;
-    return { entities, bySender, afterOrder: order };
+    // Their sender, local date and time in that order: every grouping's session loop reads them forwards.
+    const afterSender = new Int32Array(order.length);
+    const afterDay = new Int32Array(order.length);
+    const afterTime = new Float64Array(order.length);
+    for (let q = 0; q < order.length; q++) {
+      const i = entities[order[q]!]!;
+      afterSender[q] = store.sender[i]!;
+      afterDay[q] = store.localDay[i]!;
+      afterTime[q] = utc[i]!;
+    }
+    return { entities, bySender, afterOrder: order, afterSender, afterDay, afterTime };
   });
 }
 
 function afterHoursRows(context: MetricContext, dims: Dimension[]): Row[] {
   const { store, settings } = context;
-  const { entities, bySender, afterOrder: order } = clinicianMessages(context);
+  const { entities, bySender, afterOrder: order, afterSender, afterDay, afterTime } = clinicianMessages(context);
   const groups = groupEntities(dims, 'message', entities, context, remember(context, 'after-hours.window', () => windowMask(context, 'message', entities)));
   const groupCount = groups.labels.length;
   const after = afterHoursFlags(context);
@@ -130,7 +140,6 @@ function afterHoursRows(context: MetricContext, dims: Dimension[]): Row[] {
   // Read by sender below, at random: from the narrowest array (narrowGroups).
   const groupOf = narrowGroups(groups.of, groupCount);
   const clinicians = distinctPerGroup(groupOf, bySender, groupCount);
-  const utc = store.utc;
 
   const afterHoursDays = new Int32Array(groupCount);
   const minutes = new Float64Array(groupCount);
@@ -143,10 +152,10 @@ function afterHoursRows(context: MetricContext, dims: Dimension[]): Row[] {
   const closeSession = () => {
     if (sessionGroup >= 0) minutes[sessionGroup]! += (sessionLast - sessionStart) / MS_PER_MINUTE + settings.minutesPerMessage;
   };
-  for (const p of order) {
-    const i = entities[p]!, g = groupOf[p]!;
+  for (let q = 0; q < order.length; q++) {
+    const g = groupOf[order[q]!]!;
     if (g < 0) continue; // outside the window: sessions are formed from the messages inside it
-    const sender = store.sender[i]!, day = store.localDay[i]!, t = utc[i]!;
+    const sender = afterSender[q]!, day = afterDay[q]!, t = afterTime[q]!;
     if (sender !== previousSender || day !== previousDay) run++;
     if (stamp[g] !== run) {
       stamp[g] = run;
