@@ -50,9 +50,9 @@ function measure(args, env = {}) {
   });
 }
 
-// The samples first (printed last): start-up is measured on a machine that is not still giving
-// back the memory of a 4 GB DuckDB run or re-reading files a large run pushed out of the page cache
-// (run after those, the same commit took 0.54 and 0.94 s instead of 0.4 and 0.7 s).
+// The samples first (printed last): start-up is timed before the large runs, not right after a
+// 4 GB DuckDB run (after it, one run of a commit printed 0.54 and 0.94 s; the same commit timed
+// alone minutes apart took 0.37–0.45 and 0.69–0.81 s). The machine drifts either way.
 const samplesLines = [];
 for (const format of ['json', 'html']) {
   const small = [];
