@@ -15,7 +15,7 @@
 // CommonJS packages in an ES module bundle need `require` for Node's built-ins: the banner
 // gives each file one.
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -35,3 +35,8 @@ await build({
   banner: { js: "import { createRequire as __msgworkCreateRequire } from 'node:module'; const require = __msgworkCreateRequire(import.meta.url);" },
   logLevel: 'warning',
 });
+
+// The HTML report's chart specs, compiled from Vega-Lite to Vega dataflows once, here, instead of
+// in every run (src/output/vega-charts.ts reads them from beside its bundled copy).
+const { compileChartSpecs } = await import(join(root, 'dist/output/vega-charts.js'));
+writeFileSync(join(outdir, 'chart-specs.json'), JSON.stringify(await compileChartSpecs()));

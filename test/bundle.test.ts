@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { compileChartSpecs } from '../src/output/vega-charts.js';
 
 /**
  * bin/msgwork runs dist/bundle (scripts/bundle.mjs, built by test/build.ts).
@@ -27,7 +28,26 @@ describe('the bundle', () => {
   });
   it('finds every worker it starts beside it', () => {
     const urls = files.filter((f) => f.endsWith('.js')).flatMap((f) => [...readFileSync(join(dir, f), 'utf8').matchAll(/new URL\("\.\/([^"]+)", import\.meta\.url\)/g)].map((m) => m[1]!));
-    expect(urls.sort()).toEqual(['chart-worker.js', 'load-worker.js']);
+    expect(urls.sort()).toEqual(['chart-specs.json', 'chart-worker.js', 'load-worker.js']);
     for (const url of urls) expect(files).toContain(url);
+  });
+  it('ships the chart specs compiled from the sources, and the chart worker does not load Vega-Lite', async () => {
+    const shipped = readFileSync(join(dir, 'chart-specs.json'), 'utf8');
+    expect(shipped).toBe(JSON.stringify(await compileChartSpecs()));
+    // What the worker loads: its entry, the module that draws (imported when it starts), and their static imports.
+    const loaded = new Set<string>();
+    const visit = (file: string) => {
+      if (loaded.has(file)) return;
+      loaded.add(file);
+      for (const m of readFileSync(join(dir, file), 'utf8').matchAll(/(?:^|\n|;)\s*import\s*(?:[^'"]*?from\s*)?"\.\/([^"]+)"/g)) visit(m[1]!);
+    };
+    visit('chart-worker.js');
+    const drawing = [...readFileSync(join(dir, 'chart-worker.js'), 'utf8').matchAll(/import\("\.\/([^"]+)"\)/g)].map((m) => m[1]!);
+    expect(drawing).toHaveLength(1);
+    visit(drawing[0]!);
+    const code = [...loaded].map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
+    expect(code).toContain('toSVG');
+    expect(code).not.toContain('normalizeEncoding'); // a Vega-Lite compiler function
+    expect(files.some((f) => readFileSync(join(dir, f), 'utf8').includes('normalizeEncoding'))).toBe(true);
   });
 });

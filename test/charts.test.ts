@@ -3,7 +3,9 @@ import { analyse } from '../src/commands/context.js';
 import { CHART_PARTS, chartData, computeTables, memorySource, metricContext, metricSettings, outputPlan, section, sectionName, SECTION_NAMES } from '../src/commands/metrics.js';
 import { inputSettings } from '../src/options.js';
 import { asksForHtml } from '../src/output/chart-worker-start.js';
-import { ChartDrawer, curveSteps, renderCharts, type ChartData, type RenderedChart } from '../src/output/vega-charts.js';
+import * as vega from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+import { CHART_DEFINITIONS, ChartDrawer, curveSteps, renderCharts, svgOf, withOrder, type ChartData, type RenderedChart } from '../src/output/vega-charts.js';
 
 /**
  * The chart worker draws each chart as soon as the main thread sends the
@@ -91,6 +93,38 @@ describe('starting the chart worker before the CLI loads', () => {
     expect(asksForHtml(['report', '--', '--format', 'html'])).toBe(false);
     expect(asksForHtml(['validate', '--format', 'html', 'a.csv'])).toBe(false);
     expect(asksForHtml([])).toBe(false);
+  });
+});
+
+/** A spec with its dataset `values` replaced by the rows themselves, inline, as the charts were drawn before they were compiled at build time. */
+function inline(spec: unknown, values: object[]): unknown {
+  if (Array.isArray(spec)) return spec.map((s) => inline(s, values));
+  if (spec === null || typeof spec !== 'object') return spec;
+  if ((spec as { name?: unknown }).name === 'values' && Object.keys(spec).length === 1) return { values };
+  return Object.fromEntries(Object.entries(spec).map(([k, v]) => [k, inline(v, values)]));
+}
+
+describe('charts compiled when msgwork is built', () => {
+  it('draw the very SVG their Vega-Lite spec draws with the rows inline, compiled in the run', async () => {
+    const drawn = new Map((await renderCharts(data)).map((c) => [c.id, c.svg]));
+    expect(drawn.size).toBe(CHART_DEFINITIONS.length);
+    for (const definition of CHART_DEFINITIONS) {
+      const values = definition.values(definition.pick(data))!;
+      const spec = inline(definition.spec, values) as TopLevelSpec;
+      expect(JSON.stringify(spec)).toContain('"values":[');
+      expect(JSON.stringify(spec)).not.toContain('"name":"values"');
+      const svg = await svgOf(vega.parse(compile(spec).spec));
+      // Vega numbers gradients per thread (see `plain`).
+      expect(drawn.get(definition.id)!.replace(/gradient_\d+/g, 'gradient'), definition.id).toBe(svg.replace(/gradient_\d+/g, 'gradient'));
+    }
+  });
+
+  it('list roles as the tables do: in order of first appearance, not alphabetically', async () => {
+    expect(withOrder([{ role: 'b' }, { role: 'a' }, { role: 'b' }], 'role').map((r) => r.order)).toEqual([0, 1, 0]);
+    const curve = ['physician', 'nurse', 'aide'].flatMap((role, k) => [0, 24].map((hours) => ({ role, hours, pct_answered: hours + k })));
+    const latency = (await renderCharts({ ...data, latencyCurve: curve })).find((c) => c.id === 'chart-latency');
+    const legend = [...latency!.svg.matchAll(/<text[^>]*>(physician|nurse|aide)<\/text>/g)].map((m) => m[1]);
+    expect(legend).toEqual(['physician', 'nurse', 'aide']);
   });
 });
 

@@ -3,8 +3,8 @@ import type { ChartData } from './vega-charts.js';
 
 /**
  * The HTML report's charts in a second thread (SPEC 6 on two cores): the
- * worker starts importing Vega and Vega-Lite while the main thread still
- * reads, and draws each chart as soon as it is sent the part of the data the
+ * worker starts importing Vega while the main thread still reads (the
+ * specs were compiled from Vega-Lite when msgwork was built), and draws each chart as soon as it is sent the part of the data the
  * chart reads (the hour × weekday counts once the messages are read, the
  * others as the main thread computes their tables; `ChartDrawer`), then
  * answers the final data with every chart.

@@ -85,7 +85,7 @@ function tableHtml(section: Section): string {
 
 /**
  * One self-contained HTML page (SPEC 3.3): the run's settings, key figures,
- * the charts (inline SVG drawn by Vega-Lite, loaded only for this format),
+ * the charts (inline SVG drawn by Vega from Vega-Lite specs, loaded only for this format),
  * and every section's tables. No network references: styles, data and
  * charts are all inline, so it can be mailed and opened offline; it prints
  * cleanly and uses colour-blind-safe palettes.

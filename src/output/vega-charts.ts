@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import * as vega from 'vega';
-import { compile, type Config, type TopLevelSpec } from 'vega-lite';
+import type { Config, TopLevelSpec } from 'vega-lite';
 import { REFERENCE } from '../metrics/reference.js';
 import type { Row } from './report.js';
 
@@ -66,8 +67,13 @@ const CONFIG: Config = {
   legend: { labelFontSize: 12, titleFontSize: 12, titleFontWeight: 'normal' as const },
 };
 
-async function svgOf(spec: TopLevelSpec): Promise<string> {
-  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+/** Where each spec reads the chart's data: a named dataset the drawing fills (`view.data`). */
+const VALUES = { name: 'values' };
+
+/** A chart's SVG from its compiled spec, with `values` as the chart's rows (else the spec's own data). */
+export async function svgOf(runtime: vega.Runtime, values?: readonly object[]): Promise<string> {
+  const view = new vega.View(runtime, { renderer: 'none' });
+  if (values !== undefined) view.data(VALUES.name, values as object[]);
   const svg = await view.toSVG();
   view.finalize();
   // Inline SVG in HTML needs no namespace declarations; keep the file free of any URL.
@@ -79,52 +85,72 @@ export type HoursData = Pick<ChartData, 'hourWeekday' | 'workHours' | 'workDays'
 
 /**
  * One chart of the page: what it reads of the chart data (`pick`: undefined
- * until all of that has arrived), and its Vega-Lite spec (null: not drawn,
- * e.g. a trend of one month). A chart reads nothing else, so it can be drawn
- * as soon as its part is known, while the main thread still computes the
- * other tables.
+ * until all of that has arrived), the rows it draws from that (`values`;
+ * null: not drawn, e.g. a trend of one month), and its Vega-Lite spec, which
+ * reads those rows from the dataset `values` and nothing else from the data.
+ * A chart reads nothing else, so it can be drawn as soon as its part is
+ * known, while the main thread still computes the other tables; and its spec
+ * is compiled to a Vega dataflow once, when msgwork is built
+ * (`compileChartSpecs`), not in every run.
  */
-interface ChartDefinition<T> {
+export interface ChartDefinition<T> {
   id: string;
   title: string;
   caption: string;
   pick(data: Partial<ChartData>): T | undefined;
-  spec(input: T): TopLevelSpec | null;
+  values(input: T): object[] | null;
+  spec: TopLevelSpec;
 }
 
 const chart = <T>(definition: ChartDefinition<T>): ChartDefinition<unknown> => definition as ChartDefinition<unknown>;
+
+/**
+ * Rows with `order`: the place of their `field`'s value in order of first
+ * appearance, so that a legend lists the roles as the tables do (`BY_ORDER`)
+ * while the spec stays the same for any data.
+ *
+ * @example withOrder([{ role: 'b' }, { role: 'a' }, { role: 'b' }], 'role') // orders 0, 1, 0
+ */
+export function withOrder<T extends object>(rows: readonly T[], field: keyof T): (T & { order: number })[] {
+  const places = new Map<unknown, number>();
+  return rows.map((row) => {
+    if (!places.has(row[field])) places.set(row[field], places.size);
+    return { ...row, order: places.get(row[field])! };
+  });
+}
+
+/** A legend in order of first appearance (`withOrder`). */
+const BY_ORDER = { field: 'order', op: 'min' } as const;
 
 const hoursChart = chart({
   id: 'chart-hours',
   title: 'When clinicians send messages',
   caption: 'Clinician messages by hour of day and weekday; outlined cells are the work window.',
   pick: ({ hourWeekday, workHours, workDays }): HoursData | undefined => (hourWeekday && workHours && workDays ? { hourWeekday, workHours, workDays } : undefined),
-  spec(data) {
+  values(data) {
     const inWorkHours = (h: number) => h * 60 >= data.workHours.start && (h + 1) * 60 <= data.workHours.end;
-    const heat = data.hourWeekday.flatMap((row, d) =>
-      row.map((messages, hour) => ({ weekday: WEEKDAYS[d], hour, messages, work: data.workDays[d] === true && inWorkHours(hour) })),
-    );
-    return {
-      config: CONFIG,
-      width: 620,
-      height: 230,
-      data: { values: heat },
-      layer: [
-        {
-          mark: { type: 'rect' },
-          encoding: {
-            x: { field: 'hour', type: 'ordinal', title: 'hour of day (local time)', axis: { labelAngle: 0 } },
-            y: { field: 'weekday', type: 'ordinal', sort: WEEKDAYS, title: null },
-            color: { field: 'messages', type: 'quantitative', title: 'messages', scale: { scheme: 'viridis', reverse: true } },
-          },
+    return data.hourWeekday.flatMap((row, d) => row.map((messages, hour) => ({ weekday: WEEKDAYS[d], hour, messages, work: data.workDays[d] === true && inWorkHours(hour) })));
+  },
+  spec: {
+    config: CONFIG,
+    width: 620,
+    height: 230,
+    data: VALUES,
+    layer: [
+      {
+        mark: { type: 'rect' },
+        encoding: {
+          x: { field: 'hour', type: 'ordinal', title: 'hour of day (local time)', axis: { labelAngle: 0 } },
+          y: { field: 'weekday', type: 'ordinal', sort: WEEKDAYS, title: null },
+          color: { field: 'messages', type: 'quantitative', title: 'messages', scale: { scheme: 'viridis', reverse: true } },
         },
-        {
-          transform: [{ filter: 'datum.work' }],
-          mark: { type: 'rect', fill: null, stroke: '#111', strokeWidth: 1.2, strokeOpacity: 0.55 },
-          encoding: { x: { field: 'hour', type: 'ordinal' }, y: { field: 'weekday', type: 'ordinal', sort: WEEKDAYS } },
-        },
-      ],
-    };
+      },
+      {
+        transform: [{ filter: 'datum.work' }],
+        mark: { type: 'rect', fill: null, stroke: '#111', strokeWidth: 1.2, strokeOpacity: 0.55 },
+        encoding: { x: { field: 'hour', type: 'ordinal' }, y: { field: 'weekday', type: 'ordinal', sort: WEEKDAYS } },
+      },
+    ],
   },
 });
 
@@ -133,41 +159,38 @@ const latencyChart = chart({
   title: 'How long patients wait',
   caption: `Share of index messages answered within each number of hours, by role (roles with at least 30 index messages; messages no clinician is attributed to are in the tables); unanswered messages keep a curve below 100 %. Diamonds: another health system's figures (${REFERENCE.citation}).`,
   pick: (data) => data.latencyCurve,
-  spec(curve) {
-    const latencyCurve = curveSteps(curve);
-    const roles = [...new Set(latencyCurve.map((r) => String(r.role)))];
-    return {
-      config: CONFIG,
-      width: 560,
-      height: 300,
-      layer: [
-        {
-          data: { values: latencyCurve },
-          mark: { type: 'line', strokeWidth: 2, interpolate: 'step-after' },
-          encoding: {
-            x: { field: 'hours', type: 'quantitative', title: 'hours since the patient wrote', scale: { domain: [0, 168] }, axis: { values: [0, 24, 48, 72, 96, 120, 144, 168] } },
-            y: { field: 'pct_answered', type: 'quantitative', title: '% of index messages answered', scale: { domain: [0, 100] } },
-            color: { field: 'role', type: 'nominal', title: 'role', sort: roles, scale: { range: OKABE_ITO } },
-            strokeDash: { field: 'role', type: 'nominal', sort: roles, title: 'role' },
-          },
+  values: (curve) => withOrder(curveSteps(curve), 'role'),
+  spec: {
+    config: CONFIG,
+    width: 560,
+    height: 300,
+    layer: [
+      {
+        data: VALUES,
+        mark: { type: 'line', strokeWidth: 2, interpolate: 'step-after' },
+        encoding: {
+          x: { field: 'hours', type: 'quantitative', title: 'hours since the patient wrote', scale: { domain: [0, 168] }, axis: { values: [0, 24, 48, 72, 96, 120, 144, 168] } },
+          y: { field: 'pct_answered', type: 'quantitative', title: '% of index messages answered', scale: { domain: [0, 100] } },
+          color: { field: 'role', type: 'nominal', title: 'role', sort: BY_ORDER, scale: { range: OKABE_ITO } },
+          strokeDash: { field: 'role', type: 'nominal', sort: BY_ORDER, title: 'role' },
         },
-        {
-          // Another health system's figures (Huang et al. 2022), as marks beside the curves, not targets.
-          data: { values: [{ hours: 24, pct: REFERENCE.within24h, label: `Mayo Clinic 2022: ${REFERENCE.within24h} %` }, { hours: 72, pct: REFERENCE.within72h, label: `${REFERENCE.within72h} %` }] },
-          layer: [
-            { mark: { type: 'point', shape: 'diamond', size: 90, filled: true, color: '#444' }, encoding: { x: { field: 'hours', type: 'quantitative' }, y: { field: 'pct', type: 'quantitative' } } },
-            { mark: { type: 'text', align: 'left', dx: 8, dy: 12, color: '#444', fontSize: 11 }, encoding: { x: { field: 'hours', type: 'quantitative' }, y: { field: 'pct', type: 'quantitative' }, text: { field: 'label' } } },
-          ],
-        },
-        {
-          data: { values: [{ hours: 24, label: '24 h' }, { hours: 72, label: '72 h' }] },
-          layer: [
-            { mark: { type: 'rule', color: '#555', strokeDash: [2, 3] }, encoding: { x: { field: 'hours', type: 'quantitative' } } },
-            { mark: { type: 'text', align: 'left', dx: 4, dy: -4, color: '#333', fontSize: 12 }, encoding: { x: { field: 'hours', type: 'quantitative' }, y: { datum: 100 }, text: { field: 'label' } } },
-          ],
-        },
-      ],
-    };
+      },
+      {
+        // Another health system's figures (Huang et al. 2022), as marks beside the curves, not targets.
+        data: { values: [{ hours: 24, pct: REFERENCE.within24h, label: `Mayo Clinic 2022: ${REFERENCE.within24h} %` }, { hours: 72, pct: REFERENCE.within72h, label: `${REFERENCE.within72h} %` }] },
+        layer: [
+          { mark: { type: 'point', shape: 'diamond', size: 90, filled: true, color: '#444' }, encoding: { x: { field: 'hours', type: 'quantitative' }, y: { field: 'pct', type: 'quantitative' } } },
+          { mark: { type: 'text', align: 'left', dx: 8, dy: 12, color: '#444', fontSize: 11 }, encoding: { x: { field: 'hours', type: 'quantitative' }, y: { field: 'pct', type: 'quantitative' }, text: { field: 'label' } } },
+        ],
+      },
+      {
+        data: { values: [{ hours: 24, label: '24 h' }, { hours: 72, label: '72 h' }] },
+        layer: [
+          { mark: { type: 'rule', color: '#555', strokeDash: [2, 3] }, encoding: { x: { field: 'hours', type: 'quantitative' } } },
+          { mark: { type: 'text', align: 'left', dx: 4, dy: -4, color: '#333', fontSize: 12 }, encoding: { x: { field: 'hours', type: 'quantitative' }, y: { datum: 100 }, text: { field: 'label' } } },
+        ],
+      },
+    ],
   },
 });
 
@@ -193,24 +216,23 @@ const roundsChart = chart({
   title: 'Back-and-forth by task',
   caption: 'Rounds per thread by task category (a round is a patient message answered by a clinician).',
   pick: (data) => data.roundsByCategory,
-  spec(roundsByCategory) {
-    // A count --min-cell hid is left out, not drawn as 0.
-    const rounds = roundsByCategory.flatMap((row) =>
-      ROUND_BUCKETS.map((b, k) => ({ category: row.category, rounds: b, order: k, threads: row[k === 5 ? 'rounds_5_plus' : `rounds_${k}`] ?? null })).filter((v) => v.threads !== null),
-    );
-    return {
-      config: CONFIG,
-      width: 560,
-      height: { step: 26 },
-      data: { values: rounds },
-      mark: { type: 'bar' },
-      encoding: {
-        y: { field: 'category', type: 'nominal', title: null, sort: roundsByCategory.map((r) => String(r.category)) },
-        x: { field: 'threads', type: 'quantitative', stack: 'normalize', title: 'share of threads', axis: { format: '%' } },
-        color: { field: 'rounds', type: 'ordinal', title: 'rounds', sort: ROUND_BUCKETS, scale: { scheme: 'blues' } },
-        order: { field: 'order' },
-      },
-    };
+  // A count --min-cell hid is left out, not drawn as 0.
+  values: (roundsByCategory) =>
+    roundsByCategory.flatMap((row, place) =>
+      ROUND_BUCKETS.map((b, k) => ({ category: row.category, category_order: place, rounds: b, order: k, threads: row[k === 5 ? 'rounds_5_plus' : `rounds_${k}`] ?? null })).filter((v) => v.threads !== null),
+    ),
+  spec: {
+    config: CONFIG,
+    width: 560,
+    height: { step: 26 },
+    data: VALUES,
+    mark: { type: 'bar' },
+    encoding: {
+      y: { field: 'category', type: 'nominal', title: null, sort: { field: 'category_order', op: 'min' } },
+      x: { field: 'threads', type: 'quantitative', stack: 'normalize', title: 'share of threads', axis: { format: '%' } },
+      color: { field: 'rounds', type: 'ordinal', title: 'rounds', sort: ROUND_BUCKETS, scale: { scheme: 'blues' } },
+      order: { field: 'order' },
+    },
   },
 });
 
@@ -219,8 +241,7 @@ const volumeChart = chart({
   title: 'Volume',
   caption: "Clinician messages sent and patient messages, by role (the sender's, or the clinician a patient message is attributed to) and by task category.",
   pick: ({ volumeByRole, volumeByCategory }) => (volumeByRole && volumeByCategory ? { volumeByRole, volumeByCategory } : undefined),
-  spec({ volumeByRole, volumeByCategory }) {
-    const values = [
+  values: ({ volumeByRole, volumeByCategory }) => [
       ...volumeByRole.flatMap((r) => [
         { view: 'by role', group: r.role, kind: 'clinician messages sent', messages: r.messages_sent },
         { view: 'by role', group: r.role, kind: 'patient messages', messages: r.patient_messages },
@@ -229,23 +250,22 @@ const volumeChart = chart({
         { view: 'by category', group: r.category, kind: 'clinician messages sent', messages: r.messages_sent },
         { view: 'by category', group: r.category, kind: 'patient messages', messages: r.patient_messages },
       ]),
-    ];
-    return {
-      config: CONFIG,
-      data: { values },
-      facet: { row: { field: 'view', type: 'nominal', title: null, header: { labelFontSize: 13, labelAngle: 0, labelAlign: 'left', labelAnchor: 'start', labelOrient: 'top' }, sort: ['by role', 'by category'] } },
-      resolve: { scale: { y: 'independent' } },
-      spec: {
-        width: 500,
-        height: { step: 20 },
-        mark: { type: 'bar' },
-        encoding: {
-          y: { field: 'group', type: 'nominal', title: null, sort: null },
-          x: { field: 'messages', type: 'quantitative', title: 'messages', stack: 'zero' },
-          color: { field: 'kind', type: 'nominal', title: null, scale: { range: [OKABE_ITO[0]!, OKABE_ITO[1]!] }, legend: { orient: 'bottom', labelLimit: 300 } },
-        },
+  ],
+  spec: {
+    config: CONFIG,
+    data: VALUES,
+    facet: { row: { field: 'view', type: 'nominal', title: null, header: { labelFontSize: 13, labelAngle: 0, labelAlign: 'left', labelAnchor: 'start', labelOrient: 'top' }, sort: ['by role', 'by category'] } },
+    resolve: { scale: { y: 'independent' } },
+    spec: {
+      width: 500,
+      height: { step: 20 },
+      mark: { type: 'bar' },
+      encoding: {
+        y: { field: 'group', type: 'nominal', title: null, sort: null },
+        x: { field: 'messages', type: 'quantitative', title: 'messages', stack: 'zero' },
+        color: { field: 'kind', type: 'nominal', title: null, scale: { range: [OKABE_ITO[0]!, OKABE_ITO[1]!] }, legend: { orient: 'bottom', labelLimit: 300 } },
       },
-    };
+    },
   },
 });
 
@@ -262,34 +282,32 @@ const trendChart = chart({
   title: 'Is it getting worse? The trend by month',
   caption: 'Each figure by calendar month of the window; a hollow triangle marks a month only partly inside the window (its rates use the days inside).',
   pick: (data) => data.trend,
-  spec(trend) {
-    if (trend.length < 2) return null;
-    const values = trend.flatMap((p) =>
-      TREND_MEASURES.filter(([key]) => p[key] !== null).map(([key, title]) => ({ month: p.month, measure: title, value: p[key], status: p.partial ? 'partial month' : 'whole month' })),
-    );
-    return {
-      config: CONFIG,
-      data: { values },
-      facet: { field: 'measure', type: 'nominal', title: null, sort: TREND_MEASURES.map(([, t]) => t), header: { labelFontSize: 13, labelLimit: 0 } },
-      columns: 3,
-      resolve: { scale: { y: 'independent' } },
-      spec: {
-        width: 230,
-        height: 130,
-        layer: [
-          { mark: { type: 'line', color: OKABE_ITO[0] }, encoding: { x: { field: 'month', type: 'ordinal', title: null, axis: { labelAngle: -40 } }, y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false } } } },
-          {
-            mark: { type: 'point', size: 60, color: OKABE_ITO[0] },
-            encoding: {
-              x: { field: 'month', type: 'ordinal' },
-              y: { field: 'value', type: 'quantitative' },
-              shape: { field: 'status', type: 'nominal', title: null, scale: { domain: ['whole month', 'partial month'], range: ['circle', 'triangle-up'] } },
-              fill: { field: 'status', type: 'nominal', title: null, scale: { domain: ['whole month', 'partial month'], range: [OKABE_ITO[0]!, 'white'] } },
-            },
+  values: (trend) =>
+    trend.length < 2
+      ? null
+      : trend.flatMap((p) => TREND_MEASURES.filter(([key]) => p[key] !== null).map(([key, title]) => ({ month: p.month, measure: title, value: p[key], status: p.partial ? 'partial month' : 'whole month' }))),
+  spec: {
+    config: CONFIG,
+    data: VALUES,
+    facet: { field: 'measure', type: 'nominal', title: null, sort: TREND_MEASURES.map(([, t]) => t), header: { labelFontSize: 13, labelLimit: 0 } },
+    columns: 3,
+    resolve: { scale: { y: 'independent' } },
+    spec: {
+      width: 230,
+      height: 130,
+      layer: [
+        { mark: { type: 'line', color: OKABE_ITO[0] }, encoding: { x: { field: 'month', type: 'ordinal', title: null, axis: { labelAngle: -40 } }, y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false } } } },
+        {
+          mark: { type: 'point', size: 60, color: OKABE_ITO[0] },
+          encoding: {
+            x: { field: 'month', type: 'ordinal' },
+            y: { field: 'value', type: 'quantitative' },
+            shape: { field: 'status', type: 'nominal', title: null, scale: { domain: ['whole month', 'partial month'], range: ['circle', 'triangle-up'] } },
+            fill: { field: 'status', type: 'nominal', title: null, scale: { domain: ['whole month', 'partial month'], range: [OKABE_ITO[0]!, 'white'] } },
           },
-        ],
-      },
-    };
+        },
+      ],
+    },
   },
 });
 
@@ -298,32 +316,63 @@ const spreadChart = chart({
   title: 'Who carries the load',
   caption: 'One point per clinician: messages sent and estimated after-hours minutes, per week of the window.',
   pick: (data) => data.spread,
-  spec(spread) {
+  values(spread) {
     const values = spread.filter((p) => p.after_hours_minutes_per_week !== null);
-    if (values.length === 0) return null;
-    const roles = [...new Set(values.map((p) => p.role))];
-    return {
-      config: CONFIG,
-      width: 560,
-      height: 300,
-      data: { values },
-      mark: { type: 'point', filled: true, size: 55, opacity: 0.8 },
-      encoding: {
-        x: { field: 'messages_per_week', type: 'quantitative', title: 'messages sent per week' },
-        y: { field: 'after_hours_minutes_per_week', type: 'quantitative', title: 'est. after-hours minutes per week' },
-        color: { field: 'role', type: 'nominal', title: 'role', sort: roles, scale: { range: OKABE_ITO } },
-        shape: { field: 'role', type: 'nominal', title: 'role', sort: roles },
-      },
-    };
+    return values.length === 0 ? null : withOrder(values, 'role');
+  },
+  spec: {
+    config: CONFIG,
+    width: 560,
+    height: 300,
+    data: VALUES,
+    mark: { type: 'point', filled: true, size: 55, opacity: 0.8 },
+    encoding: {
+      x: { field: 'messages_per_week', type: 'quantitative', title: 'messages sent per week' },
+      y: { field: 'after_hours_minutes_per_week', type: 'quantitative', title: 'est. after-hours minutes per week' },
+      color: { field: 'role', type: 'nominal', title: 'role', sort: BY_ORDER, scale: { range: OKABE_ITO } },
+      shape: { field: 'role', type: 'nominal', title: 'role', sort: BY_ORDER },
+    },
   },
 });
 
 /** The charts of SPEC 3.3 in page order. */
 const CHARTS = [trendChart, hoursChart, latencyChart, roundsChart, volumeChart, spreadChart];
 
+/** The charts' definitions, for tests. */
+export const CHART_DEFINITIONS: readonly Readonly<ChartDefinition<unknown>>[] = CHARTS;
+
+/**
+ * Each chart's Vega-Lite spec compiled to a Vega dataflow (`vega.parse`), by
+ * chart id. The build writes this beside the bundle (`chart-specs.json`,
+ * scripts/bundle.mjs), so that a run neither loads Vega-Lite nor compiles a
+ * spec: on the samples that halves the chart worker's drawing.
+ */
+export async function compileChartSpecs(): Promise<Record<string, vega.Runtime>> {
+  const { compile } = await import('vega-lite');
+  return Object.fromEntries(CHARTS.map((c) => [c.id, vega.parse(compile(c.spec).spec)]));
+}
+
+/** The compiled specs as JSON text by chart id: those the build wrote, else (running from the sources) compiled now. */
+let compiled: Promise<Map<string, string>> | undefined;
+function compiledSpecs(): Promise<Map<string, string>> {
+  compiled ??= (async () => {
+    let specs: Record<string, unknown>;
+    try {
+      specs = JSON.parse(readFileSync(new URL('./chart-specs.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+    } catch {
+      specs = await compileChartSpecs();
+    }
+    return new Map(Object.entries(specs).map(([id, runtime]) => [id, JSON.stringify(runtime)]));
+  })();
+  return compiled;
+}
+
 async function draw(definition: ChartDefinition<unknown>, input: unknown): Promise<RenderedChart | null> {
-  const spec = definition.spec(input);
-  return spec === null ? null : { id: definition.id, title: definition.title, caption: definition.caption, svg: await svgOf(spec) };
+  const values = definition.values(input);
+  if (values === null) return null;
+  const runtime = (await compiledSpecs()).get(definition.id);
+  if (runtime === undefined) throw new Error(`no compiled spec for ${definition.id}`);
+  return { id: definition.id, title: definition.title, caption: definition.caption, svg: await svgOf(JSON.parse(runtime) as vega.Runtime, values) };
 }
 
 /**
