@@ -3,7 +3,7 @@ import { groupEntities, type Dimension } from '../model/groups.js';
 import { SENDER_CLINICIAN } from '../model/store.js';
 import { MS_PER_MINUTE, weekdayOf } from '../model/zone.js';
 import type { ColumnSpec, Row } from '../output/report.js';
-import { bucketBy, distinctPerGroup, narrowGroups, orderByKey } from './buckets.js';
+import { bucketBy, distinctKeysPerGroup, narrowGroups, orderByKey } from './buckets.js';
 import { groupColumns, groupRow, groupWeeks, ratio, remember, setShare, windowMask, withIntervals, type MetricContext, type MetricTable } from './context.js';
 import { clinicianAttributes, clinicianGroupColumns } from './volume.js';
 
@@ -68,7 +68,7 @@ function computeFlags(context: MetricContext): Uint8Array {
 
 /**
  * What does not depend on the grouping, once per run: the clinician messages,
- * their senders' buckets, and the after-hours ones in (sender, time, id) order,
+ * their senders, and the after-hours ones in (sender, time, id) order,
  * as positions in the clinician-message list.
  */
 function clinicianMessages(context: MetricContext) {
@@ -79,7 +79,6 @@ function clinicianMessages(context: MetricContext) {
     const entities = Int32Array.from(messages);
     const senders = new Int32Array(entities.length);
     for (let p = 0; p < entities.length; p++) senders[p] = store.sender[entities[p]!]!;
-    const bySender = bucketBy(senders, store.users.length);
     // The after-hours ones in time order (ties by message_id), then bucketed by sender (stable: each sender's in that order).
     const after = afterHoursFlags(context);
     const afterHours: number[] = [];
@@ -114,13 +113,13 @@ function clinicianMessages(context: MetricContext) {
       afterDay[q] = store.localDay[i]!;
       afterTime[q] = utc[i]!;
     }
-    return { entities, bySender, afterOrder: order, afterSender, afterDay, afterTime };
+    return { entities, senders, afterOrder: order, afterSender, afterDay, afterTime };
   });
 }
 
 function afterHoursRows(context: MetricContext, dims: Dimension[]): Row[] {
   const { store, settings } = context;
-  const { entities, bySender, afterOrder: order, afterSender, afterDay, afterTime } = clinicianMessages(context);
+  const { entities, senders, afterOrder: order, afterSender, afterDay, afterTime } = clinicianMessages(context);
   const groups = groupEntities(dims, 'message', entities, context, remember(context, 'after-hours.window', () => windowMask(context, 'message', entities)));
   const groupCount = groups.labels.length;
   const after = afterHoursFlags(context);
@@ -139,7 +138,8 @@ function afterHoursRows(context: MetricContext, dims: Dimension[]): Row[] {
   }
   // Read by sender below, at random: from the narrowest array (narrowGroups).
   const groupOf = narrowGroups(groups.of, groupCount);
-  const clinicians = distinctPerGroup(groupOf, bySender, groupCount);
+  const bySender = () => remember(context, 'after-hours.bySender', () => bucketBy(senders, store.users.length));
+  const clinicians = distinctKeysPerGroup(groupOf, senders, store.users.length, groupCount, bySender);
 
   const afterHoursDays = new Int32Array(groupCount);
   const minutes = new Float64Array(groupCount);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bucketBy, countsPerGroup, distinctPerGroup, narrowGroups, orderByKey, sortByKey } from './buckets.js';
+import { bucketBy, countsPerGroup, distinctKeysPerGroup, distinctPerGroup, MAX_PAIR_BITS, narrowGroups, orderByKey, sortByKey } from './buckets.js';
 
 /** A small deterministic generator (no Math.random in tests). */
 function lcg(seed: number) {
@@ -77,6 +77,35 @@ describe('narrowGroups', () => {
       const buckets = bucketBy(keys, 613);
       expect([...distinctPerGroup(narrow, buckets, groupCount)]).toEqual([...distinctPerGroup(groupOf, buckets, groupCount)]);
       expect(countsPerGroup(narrow, buckets, groupCount)).toEqual(countsPerGroup(groupOf, buckets, groupCount));
+    }
+  });
+});
+
+describe('distinctKeysPerGroup', () => {
+  it('counts each group’s distinct keys, leaving out negative groups and keys', () => {
+    // Group 0: keys 7, 7, 3 → 2; group 1: key 7 → 1 (the key -1 is left out); position 5 has no group.
+    const groupOf = Int8Array.of(0, 0, 0, 1, 1, -1);
+    const keys = Int32Array.of(7, 7, 3, 7, -1, 3);
+    const buckets = () => bucketBy(keys, 8);
+    expect([...distinctKeysPerGroup(groupOf, keys, 8, 2, buckets)]).toEqual([2, 1]);
+    expect([...distinctPerGroup(groupOf, buckets(), 2)]).toEqual([2, 1]);
+  });
+
+  it('equals the buckets’ count in bits, and uses the buckets only for a table too large for bits', () => {
+    const random = lcg(27);
+    for (const [n, keyCount, groupCount] of [
+      [20_000, 613, 12],
+      [20_000, 50_000, 1],
+      [5_000, 7, 300],
+      [3_000, 40_000, 20_000], // 8e8 pairs: past MAX_PAIR_BITS
+    ] as const) {
+      const groupOf = Int32Array.from({ length: n }, () => Math.floor(random() * (groupCount + 1)) - 1);
+      const keys = Int32Array.from({ length: n }, () => Math.floor(random() * (keyCount + 1)) - 1);
+      let made = 0;
+      const buckets = () => (made++, bucketBy(keys, keyCount));
+      const counts = distinctKeysPerGroup(groupOf, keys, keyCount, groupCount, buckets);
+      expect([...counts]).toEqual([...distinctPerGroup(groupOf, bucketBy(keys, keyCount), groupCount)]);
+      expect(made).toBe(keyCount * groupCount > MAX_PAIR_BITS ? 1 : 0);
     }
   });
 });

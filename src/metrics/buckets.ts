@@ -65,6 +65,41 @@ export function distinctPerGroup(groupOf: ArrayLike<number>, buckets: Buckets, g
   return counts;
 }
 
+/** The largest key × group table `distinctKeysPerGroup` marks in bits: 2^27 bits, 16 MB. */
+export const MAX_PAIR_BITS = 2 ** 27;
+
+/**
+ * For each group, how many distinct keys its positions have (a negative
+ * group or key: the position is left out). When the table of key × group
+ * pairs fits in `MAX_PAIR_BITS`, one forward pass marks each pair in a
+ * bitset; else the keys' buckets (`buckets()`, made only then) are read as
+ * `distinctPerGroup` does. On the benchmark's 4.8 million messages, the
+ * distinct threads and patients of 1–10 groups take 45–65 ms this way
+ * against 80–130 ms from the buckets (a scratch measurement); a clinician's
+ * active days (365 days × 12,500 clinicians) fit too, its threads do not.
+ *
+ * @example distinctKeysPerGroup([0, 0, 1], [7, 7, 7], 8, 2, () => bucketBy([7, 7, 7], 8)) // [1, 1]
+ */
+export function distinctKeysPerGroup(groupOf: ArrayLike<number>, keys: ArrayLike<number>, keyCount: number, groupCount: number, buckets: () => Buckets): Int32Array {
+  if (keyCount * groupCount > MAX_PAIR_BITS) return distinctPerGroup(groupOf, buckets(), groupCount);
+  const counts = new Int32Array(groupCount);
+  const seen = new Int32Array(Math.ceil((keyCount * groupCount) / 32));
+  for (let p = 0; p < groupOf.length; p++) {
+    const g = groupOf[p]!;
+    if (g < 0) continue;
+    const k = keys[p]!;
+    if (k < 0) continue;
+    // A key's groups side by side: a key seen again soon after is seen in the same word.
+    const pair = k * groupCount + g;
+    const word = pair >>> 5, bit = 1 << (pair & 31);
+    if ((seen[word]! & bit) === 0) {
+      seen[word]! |= bit;
+      counts[g]!++;
+    }
+  }
+  return counts;
+}
+
 /**
  * For each group, the number of positions each of its keys has (one entry
  * per distinct key), e.g. messages per clinician within a role.

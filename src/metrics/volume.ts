@@ -2,7 +2,7 @@ import { groupEntities, type Dimension, type Groups } from '../model/groups.js';
 import { safeLabel } from '../model/labels.js';
 import { SENDER_CLINICIAN, SENDER_PATIENT } from '../model/store.js';
 import type { ColumnSpec, Row } from '../output/report.js';
-import { bucketBy, countsPerGroup, distinctPerGroup, narrowGroups } from './buckets.js';
+import { bucketBy, countsPerGroup, distinctKeysPerGroup, narrowGroups } from './buckets.js';
 import { groupColumns, groupRow, groupWeeks, range, ratio, remember, setShare, windowMask, withIntervals, type MetricContext, type MetricTable } from './context.js';
 import { meanOrNull, quantile } from './quantile.js';
 
@@ -113,19 +113,22 @@ function volumeRows(context: MetricContext, dims: Dimension[], clinicianView: bo
       patientMessages[g]!++;
     }
   }
-  const buckets = remember(context, 'volume.buckets', () => {
-    // Clinician messages only, bucketed by sender (a loop: Int32Array.from with a callback is ten times slower).
-    const senders = new Int32Array(n);
-    for (let i = 0; i < n; i++) senders[i] = store.senderType[i] === SENDER_CLINICIAN ? store.sender[i]! : -1;
-    return { threads: bucketBy(store.thread, store.threadCount), patients: bucketBy(store.patient, store.patientCount), senders: bucketBy(senders, store.users.length) };
-  });
+  // Each made once per run, and only when a grouping needs it.
+  const threadBuckets = () => remember(context, 'volume.threads', () => bucketBy(store.thread, store.threadCount));
+  const patientBuckets = () => remember(context, 'volume.patients', () => bucketBy(store.patient, store.patientCount));
   const groupOf = narrowGroups(groups.of, groupCount);
-  const threads = distinctPerGroup(groupOf, buckets.threads, groupCount);
-  const patients = distinctPerGroup(groupOf, buckets.patients, groupCount);
+  const threads = distinctKeysPerGroup(groupOf, store.thread, store.threadCount, groupCount, threadBuckets);
+  const patients = distinctKeysPerGroup(groupOf, store.patient, store.patientCount, groupCount, patientBuckets);
 
   const rows: Row[] = [];
   if (!clinicianView) {
-    const perClinician = countsPerGroup(groupOf, buckets.senders, groupCount);
+    const senders = remember(context, 'volume.senders', () => {
+      // Clinician messages only, bucketed by sender (a loop: Int32Array.from with a callback is ten times slower).
+      const of = new Int32Array(n);
+      for (let i = 0; i < n; i++) of[i] = store.senderType[i] === SENDER_CLINICIAN ? store.sender[i]! : -1;
+      return bucketBy(of, store.users.length);
+    });
+    const perClinician = countsPerGroup(groupOf, senders, groupCount);
     for (const g of groups.sorted) {
       const counts = perClinician[g]!;
       const row: Row = { ...groupRow(groups, g), clinicians: counts.length, messages_sent: sent[g]! };
@@ -143,14 +146,14 @@ function volumeRows(context: MetricContext, dims: Dimension[], clinicianView: bo
   }
 
   // The clinician view: received messages, active days, per-FTE rates.
-  const days = remember(context, 'volume.days', () => {
-    // Clinician messages only, bucketed by local date.
-    const { firstDay, lastDay } = context;
-    const dayOf = new Int32Array(n);
-    for (let i = 0; i < n; i++) dayOf[i] = store.senderType[i] === SENDER_CLINICIAN ? store.localDay[i]! - firstDay : -1;
-    return bucketBy(dayOf, lastDay - firstDay + 1);
+  const dayCount = context.lastDay - context.firstDay + 1;
+  const dayOf = remember(context, 'volume.days', () => {
+    // Clinician messages only, by local date.
+    const out = new Int32Array(n);
+    for (let i = 0; i < n; i++) out[i] = store.senderType[i] === SENDER_CLINICIAN ? store.localDay[i]! - context.firstDay : -1;
+    return out;
   });
-  const activeDays = distinctPerGroup(groupOf, days, groupCount);
+  const activeDays = distinctKeysPerGroup(groupOf, dayOf, dayCount, groupCount, () => remember(context, 'volume.dayBuckets', () => bucketBy(dayOf, dayCount)));
   for (let i = 0; i < n; i++) {
     if (store.senderType[i] !== SENDER_PATIENT) continue;
     const g = groups.of[i]!;
