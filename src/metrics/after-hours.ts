@@ -74,18 +74,22 @@ function computeFlags(context: MetricContext): Uint8Array {
 function clinicianMessages(context: MetricContext) {
   return remember(context, 'after-hours.messages', () => {
     const { store } = context;
-    const messages: number[] = [];
-    for (let i = 0; i < store.count; i++) if (store.senderType[i] === SENDER_CLINICIAN) messages.push(i);
-    const entities = Int32Array.from(messages);
+    // Counted, then filled: a list of millions of numbers grown one by one holds twice the memory, at the run's peak.
+    let count = 0;
+    for (let i = 0; i < store.count; i++) if (store.senderType[i] === SENDER_CLINICIAN) count++;
+    const entities = new Int32Array(count);
+    for (let i = 0, p = 0; i < store.count; i++) if (store.senderType[i] === SENDER_CLINICIAN) entities[p++] = i;
     const senders = new Int32Array(entities.length);
     for (let p = 0; p < entities.length; p++) senders[p] = store.sender[entities[p]!]!;
     // The after-hours ones in time order (ties by message_id), then bucketed by sender (stable: each sender's in that order).
     const after = afterHoursFlags(context);
-    const afterHours: number[] = [];
+    let afterCount = 0;
+    for (let p = 0; p < entities.length; p++) if (after[entities[p]!] !== 0) afterCount++;
+    const afterHours = new Int32Array(afterCount);
     let earliest = Infinity;
-    for (let p = 0; p < entities.length; p++) {
+    for (let p = 0, k = 0; p < entities.length; p++) {
       if (after[entities[p]!] === 0) continue;
-      afterHours.push(p);
+      afterHours[k++] = p;
       earliest = Math.min(earliest, store.utc[entities[p]!]!);
     }
     const utc = store.utc;

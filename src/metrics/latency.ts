@@ -64,17 +64,21 @@ export function indexMessages(context: MetricContext): Int32Array {
 function findIndexMessages(context: MetricContext): Int32Array {
   const { store, threads } = context;
   const each = context.settings.latencyIndex === 'each';
-  const out: number[] = [];
+  // At most one per patient message (a typed array: a list of millions of numbers grown one by one holds twice the memory).
+  let patientMessages = 0;
+  for (let i = 0; i < store.count; i++) if (store.senderType[i] === SENDER_PATIENT) patientMessages++;
+  const out = new Int32Array(patientMessages);
+  let found = 0;
   for (let t = 0; t < store.threadCount; t++) {
     let previousPatient = false;
     for (let q = threads.start[t]!; q < threads.start[t + 1]!; q++) {
       const m = threads.order[q]!;
       const patient = store.senderType[m] === SENDER_PATIENT;
-      if (patient && (each || !previousPatient)) out.push(m);
+      if (patient && (each || !previousPatient)) out[found++] = m;
       previousPatient = patient;
     }
   }
-  return Int32Array.from(out);
+  return found === patientMessages ? out : out.slice(0, found);
 }
 
 /**
@@ -89,15 +93,17 @@ function replyTimes(context: MetricContext) {
     const entities = indexMessages(context);
     const elapsed = new Float64Array(entities.length).fill(NaN);
     const business = new Float64Array(entities.length).fill(NaN);
-    const answered: number[] = [];
-    const unanswered: number[] = [];
-    for (let p = 0; p < entities.length; p++) {
+    let unansweredCount = 0;
+    for (let p = 0; p < entities.length; p++) if (threads.reply[entities[p]!]! < 0) unansweredCount++;
+    const answered = new Int32Array(entities.length - unansweredCount);
+    const unanswered = new Int32Array(unansweredCount);
+    for (let p = 0, a = 0, u = 0; p < entities.length; p++) {
       const i = entities[p]!, reply = threads.reply[i]!;
       if (reply < 0) {
-        unanswered.push(p);
+        unanswered[u++] = p;
         continue;
       }
-      answered.push(p);
+      answered[a++] = p;
       elapsed[p] = store.utc[reply]! - store.utc[i]!;
       business[p] = workClock.betweenOnDays(store.utc[i]!, store.localDay[i]!, store.utc[reply]!, store.localDay[reply]!);
     }
