@@ -3,7 +3,7 @@
 // Why (issue 16, SPEC 6 start-up): Node 20 resolves, reads and compiles every ES module
 // file on its own. A run on the 10,000-message samples loaded about 200 files before it read a
 // row (zod alone is 99 of them), and the chart worker about 150 for Vega and Vega-Lite (0.15 s
-// of a quiet core). esbuild writes them as a few files: the entry points (cli, and the two
+// of a quiet core). esbuild writes them as a few files: the entry points (cli, and the
 // workers, which bin/msgwork and `new URL('./…-worker.js', import.meta.url)` find beside it)
 // and shared chunks; `early.js` is what bin/msgwork runs first (it starts an HTML report's chart
 // worker before the CLI is loaded; its module is shared with the CLI's). Every `import()` stays
@@ -23,7 +23,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'dist/bundle');
 rmSync(outdir, { recursive: true, force: true });
 await build({
-  entryPoints: ['dist/cli.js', 'dist/early.js', 'dist/input/load-worker.js', 'dist/output/chart-worker.js'].map((p) => join(root, p)),
+  entryPoints: ['dist/cli.js', 'dist/early.js', 'dist/input/load-worker.js', 'dist/output/chart-worker.js', 'dist/commands/section-worker.js'].map((p) => join(root, p)),
   outdir,
   entryNames: '[name]',
   bundle: true,

@@ -13,8 +13,8 @@ import { compileChartSpecs } from '../src/output/vega-charts.js';
 describe('the bundle', () => {
   const dir = 'dist/bundle';
   const files = readdirSync(dir);
-  it('has the CLI, what bin/msgwork runs before it, and both workers as entry points', () => {
-    expect(files).toEqual(expect.arrayContaining(['cli.js', 'early.js', 'load-worker.js', 'chart-worker.js']));
+  it('has the CLI, what bin/msgwork runs before it, and the workers as entry points', () => {
+    expect(files).toEqual(expect.arrayContaining(['cli.js', 'early.js', 'load-worker.js', 'chart-worker.js', 'section-worker.js']));
   });
   it('starts an early chart worker from a small module, shared with the CLI (one worker, not two)', () => {
     const early = readFileSync(join(dir, 'early.js'), 'utf8');
@@ -28,7 +28,7 @@ describe('the bundle', () => {
   });
   it('finds every worker it starts beside it', () => {
     const urls = files.filter((f) => f.endsWith('.js')).flatMap((f) => [...readFileSync(join(dir, f), 'utf8').matchAll(/new URL\("\.\/([^"]+)", import\.meta\.url\)/g)].map((m) => m[1]!));
-    expect(urls.sort()).toEqual(['chart-specs.json', 'chart-worker.js', 'load-worker.js']);
+    expect(urls.sort()).toEqual(['chart-specs.json', 'chart-worker.js', 'load-worker.js', 'section-worker.js']);
     for (const url of urls) expect(files).toContain(url);
   });
   it('ships the chart specs compiled from the sources, and the chart worker does not load Vega-Lite', async () => {

@@ -143,7 +143,7 @@ describe('the chart parts the main thread sends early', () => {
     const context = metricContext(analysis, metricSettings({}));
     const plan = outputPlan('html', SECTION_NAMES, []);
     const parts: Partial<ChartData>[] = [];
-    const computed = computeTables(context, plan, (part) => parts.push(part));
+    const computed = await computeTables(context, plan, (part) => parts.push(part));
     expect(computed.map((s) => s.name)).toEqual(plan.tables.map((t) => sectionName(t.name, t.dims)));
     const single = plan.tables.map((t) => section(context, t.name, t.dims, t.chart));
     expect(JSON.stringify(computed)).toBe(JSON.stringify(single));

@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
 import type { Command } from 'commander';
 import { InputError, runState, UsageError } from '../errors.js';
+import { sharedArray } from '../model/shared.js';
 import { isDirectoryTarget, writeDirectory } from '../output/directory.js';
 import { loadMessages, type LoadReport } from '../input/load.js';
 import { readRoster, type Roster } from '../input/roster.js';
@@ -120,7 +121,7 @@ export async function analyse(settings: InputSettings, options: { warnSkipped?: 
   const range = settings.range;
   const since = range && Number.isFinite(range.since) ? range.since : firstDay;
   const until = range && Number.isFinite(range.until) ? range.until : lastDay;
-  const inWindow = new Uint8Array(store.count);
+  const inWindow = sharedArray(Uint8Array, store.count);
   let counted = 0;
   for (let i = 0; i < store.count; i++) {
     const d = store.localDay[i]!;

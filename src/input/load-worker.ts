@@ -5,6 +5,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
+import { columnsOnSharedMemory } from '../model/store.js';
 import { Zone } from '../model/zone.js';
 import { CsvReader } from './csv.js';
 import { TextDecoding } from './encoding.js';
@@ -55,4 +56,6 @@ function post(result: PartResult): void {
   parentPort!.postMessage(result);
 }
 
+// This thread's columns are moved to the main thread (see `columnsOnSharedMemory`).
+columnsOnSharedMemory(false);
 readPart(workerData as PartJob).catch((error: unknown) => post({ unusable: error instanceof Error ? error.message : String(error) }));

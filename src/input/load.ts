@@ -1,5 +1,6 @@
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { InputError } from '../errors.js';
+import { sharedArray } from '../model/shared.js';
 import type { MessageStore } from '../model/store.js';
 import type { Zone } from '../model/zone.js';
 import type { CsvRecord } from './csv.js';
@@ -385,7 +386,7 @@ function buildThreads(
   }
   const byTag = new Int32Array(tagCount).fill(-1);
   const byRoot = new Int32Array(keyCount).fill(-1);
-  const thread = new Int32Array(keys.length);
+  const thread = sharedArray(Int32Array, keys.length);
   let count = 0;
   for (let i = 0; i < keys.length; i++) {
     const tag = tags[i]!;

@@ -21,6 +21,7 @@ import { availableParallelism } from 'node:os';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { DictionaryState } from '../model/dictionary.js';
+import { isShared } from '../model/shared.js';
 import type { Column } from '../model/store.js';
 import type { Encoding } from './encoding.js';
 import type { ColumnMap, Field, Preset } from './mapping.js';
@@ -168,9 +169,12 @@ export function exportRows(reader: RowReader, summary: PartRows['summary'], gapT
     ambiguousTimes,
     warnings: reader.warnings,
   };
-  // Views are sent with their whole buffers moved, not copied (a buffer once, however many views it has).
+  // Views are sent with their whole buffers moved, not copied (a buffer once, however many views it has);
+  // those on shared memory (the columns: shared.ts) are shared, and cannot be moved.
   const transfer = new Set<ArrayBuffer>();
-  const add = (a: { buffer: ArrayBufferLike }) => transfer.add(a.buffer as ArrayBuffer);
+  const add = (a: { buffer: ArrayBufferLike }) => {
+    if (!isShared(a)) transfer.add(a.buffer as ArrayBuffer);
+  };
   for (const name of COLUMN_NAMES) add(rows.columns[name]);
   for (const s of [rows.messageIds, rows.threadIds, rows.users, rows.patients, ...rows.fields.map((f) => f.raw)]) {
     add(s.arena);

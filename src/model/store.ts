@@ -1,4 +1,5 @@
 import type { ByteDictionary } from './dictionary.js';
+import { sharedArray } from './shared.js';
 
 /**
  * The in-memory message model: one column per field, typed arrays for times
@@ -28,23 +29,46 @@ export class Interner {
 }
 
 type TypedArray = Int32Array | Float64Array | Uint8Array | Int16Array;
-type TypedArrayConstructor<T extends TypedArray> = new (length: number) => T;
+interface TypedArrayConstructor<T extends TypedArray> {
+  new (buffer: ArrayBufferLike): T;
+  readonly BYTES_PER_ELEMENT: number;
+}
 
-/** An append-only typed column that doubles as it grows. */
+/**
+ * Whether new columns are on shared memory: in the main thread, so that the
+ * section worker reads the store's columns without a copy; not in a load
+ * worker, whose columns are moved to the main thread and appended there
+ * (a moved ArrayBuffer is given back as soon as it is dropped, while shared
+ * memory waited for a later collection: 200 MB more held through the run).
+ */
+let onSharedMemory = true;
+
+/** Sets where the columns made from now on in this thread live (see `onSharedMemory`). */
+export function columnsOnSharedMemory(shared: boolean): void {
+  onSharedMemory = shared;
+}
+
+/** An append-only typed column that doubles as it grows (on shared memory: `columnsOnSharedMemory`). */
 export class Column<T extends TypedArray> {
   private data: T;
   length = 0;
+
+  private readonly shared = onSharedMemory;
 
   constructor(
     private readonly make: TypedArrayConstructor<T>,
     capacity = 1024,
   ) {
-    this.data = new make(capacity);
+    this.data = this.allocate(capacity);
+  }
+
+  private allocate(length: number): T {
+    return this.shared ? sharedArray(this.make, length) : new this.make(new ArrayBuffer(length * this.make.BYTES_PER_ELEMENT));
   }
 
   push(value: number): void {
     if (this.length === this.data.length) {
-      const bigger = new this.make(this.data.length * 2);
+      const bigger = this.allocate(this.data.length * 2);
       bigger.set(this.data as never);
       this.data = bigger;
     }
@@ -54,7 +78,7 @@ export class Column<T extends TypedArray> {
   /** Makes room for `capacity` values at once (no doubling past it). */
   reserve(capacity: number): void {
     if (capacity <= this.data.length) return;
-    const bigger = new this.make(capacity);
+    const bigger = this.allocate(capacity);
     bigger.set(this.data.subarray(0, this.length) as never);
     this.data = bigger;
   }
@@ -84,10 +108,12 @@ export class Column<T extends TypedArray> {
     this.data[index] = value;
   }
 
-  /** The filled part: a view when little capacity is unused, else a trimmed copy. */
+  /** The filled part: a view when little capacity is unused, else a trimmed copy (on the same kind of memory). */
   finish(): T {
     if (this.length >= this.data.length * 0.9) return this.data.subarray(0, this.length) as T;
-    return this.data.slice(0, this.length) as T;
+    const trimmed = this.allocate(this.length);
+    trimmed.set(this.data.subarray(0, this.length) as never);
+    return trimmed;
   }
 }
 

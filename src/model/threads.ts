@@ -1,4 +1,5 @@
 import type { Clinicians } from './clinicians.js';
+import { sharedArray } from './shared.js';
 import { SENDER_CLINICIAN, type MessageStore } from './store.js';
 
 /**
@@ -52,11 +53,11 @@ export function buildThreads(store: MessageStore, clinicians: Clinicians): Threa
   const n = store.count;
   const threadCount = store.threadCount;
   // Counting sort by thread, then insertion sort inside each (threads are short).
-  const start = new Int32Array(threadCount + 1);
+  const start = sharedArray(Int32Array, threadCount + 1);
   for (let i = 0; i < n; i++) start[store.thread[i]! + 1]!++;
   for (let t = 0; t < threadCount; t++) start[t + 1]! += start[t]!;
   const next = start.slice(0, threadCount);
-  const order = new Int32Array(n);
+  const order = sharedArray(Int32Array, n);
   for (let i = 0; i < n; i++) order[next[store.thread[i]!]!++] = i;
   const utc = store.utc;
   for (let t = 0; t < threadCount; t++) {
@@ -74,10 +75,10 @@ export function buildThreads(store: MessageStore, clinicians: Clinicians): Threa
     }
   }
 
-  const reply = new Int32Array(n).fill(-1);
-  const clinician = new Int32Array(n).fill(-1);
-  const threadClinician = new Int32Array(threadCount).fill(-1);
-  const threadCategory = new Int32Array(threadCount).fill(-1);
+  const reply = sharedArray(Int32Array, n).fill(-1);
+  const clinician = sharedArray(Int32Array, n).fill(-1);
+  const threadClinician = sharedArray(Int32Array, threadCount).fill(-1);
+  const threadCategory = sharedArray(Int32Array, threadCount).fill(-1);
   for (let t = 0; t < threadCount; t++) {
     const from = start[t]!, to = start[t + 1]!;
     let nextClinician = -1;
