@@ -154,4 +154,16 @@ describe('the chart parts the main thread sends early', () => {
     expect(parts.map((part) => Object.keys(part).join())).toEqual(['volumeByRole,volumeByCategory', 'latencyCurve', 'roundsByCategory', 'spread', 'trend']);
   });
 
+  it('draw the spread from the after-hours table by clinician alone: its messages sent are the volume table’s', async () => {
+    const analysis = await analyse(inputSettings(['samples/messages.csv'], { config: 'samples/config.json', quiet: true }));
+    const context = metricContext(analysis, metricSettings({}));
+    const plan = outputPlan('html', SECTION_NAMES, []);
+    expect(plan.tables.map((t) => sectionName(t.name, t.dims))).not.toContain('volume.by_clinician');
+    const spread = chartData(memorySource(context, await computeTables(context, plan))).spread;
+    const volume = section(context, 'volume', ['clinician'], false).rows.filter((r) => r.clinician_id !== 'unattributed' && typeof r.messages_sent === 'number' && r.messages_sent > 0);
+    expect(spread.length).toBe(volume.length);
+    const sent = new Map(volume.map((r) => [r.clinician_id, r.messages_sent as number]));
+    for (const p of spread) expect(p.messages_per_week * context.weeks, p.clinician).toBeCloseTo(sent.get(p.clinician)!, 9);
+  });
+
 });

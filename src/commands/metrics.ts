@@ -262,7 +262,6 @@ export const CHART_SECTIONS: [SectionName, Dimension[]][] = [
   ['volume', ['month']],
   ['after-hours', ['month']],
   ['latency', ['month']],
-  ['volume', ['clinician']],
   ['after-hours', ['clinician']],
 ];
 
@@ -335,7 +334,7 @@ export const CHART_PARTS: { tables: [SectionName, Dimension[]][]; part: (context
   { tables: [['latency', ['role']]], part: (context) => ({ latencyCurve: latencyCurve(context) }) },
   { tables: [['rounds', ['category']]], part: (context) => ({ roundsByCategory: context.section('rounds', ['category']).rows }) },
   // Before the trend: a point per clinician, the slowest chart to draw on a large export.
-  { tables: [['volume', ['clinician']], ['after-hours', ['clinician']]], part: (context) => ({ spread: clinicianSpread(context) }) },
+  { tables: [['after-hours', ['clinician']]], part: (context) => ({ spread: clinicianSpread(context) }) },
   { tables: [['volume', ['month']], ['after-hours', ['month']], ['latency', ['month']]], part: (context) => ({ trend: monthlyTrend(context) }) },
 ];
 
@@ -429,16 +428,14 @@ export function trendSection(trend: TrendPoint[]): Section {
 
 /** Per clinician: messages and estimated after-hours minutes per week of the window (SPEC 3.3 "the spread"). */
 function clinicianSpread(context: ChartSource): SpreadPoint[] {
-  const volume = context.section('volume', ['clinician']).rows;
-  // By clinician_id (a look-up per clinician: thousands of them on a large export).
-  const after = new Map<unknown, Row>();
-  for (const r of context.section('after-hours', ['clinician']).rows) if (!after.has(r.clinician_id)) after.set(r.clinician_id, r);
+  // The after-hours table by clinician has each clinician's messages sent too: the volume table's
+  // messages_sent (clinician messages in the window by sender), without the volume table's
+  // distinct threads, patients and days, which on a large export cost more than the rest of the page.
   const out: SpreadPoint[] = [];
-  for (const v of volume) {
-    if (v.clinician_id === 'unattributed' || typeof v.messages_sent !== 'number' || v.messages_sent === 0) continue;
-    const a = after.get(v.clinician_id);
-    const minutes = a?.est_after_hours_minutes_per_clinician_week;
-    out.push({ clinician: String(v.clinician_id), role: String(v.role ?? 'unknown'), messages_per_week: v.messages_sent / context.weeks, after_hours_minutes_per_week: typeof minutes === 'number' ? minutes : null });
+  for (const r of context.section('after-hours', ['clinician']).rows) {
+    if (r.clinician_id === 'unattributed' || typeof r.messages_sent !== 'number' || r.messages_sent === 0) continue;
+    const minutes = r.est_after_hours_minutes_per_clinician_week;
+    out.push({ clinician: String(r.clinician_id), role: String(r.role ?? 'unknown'), messages_per_week: r.messages_sent / context.weeks, after_hours_minutes_per_week: typeof minutes === 'number' ? minutes : null });
   }
   return out.sort((x, y) => y.messages_per_week - x.messages_per_week);
 }
