@@ -12,9 +12,10 @@ import type { ChartData } from '../src/output/vega-charts.js';
 import { generatedExport, tempDir, write } from './support/fixtures.js';
 
 /**
- * The section worker computes the latency (and for the HTML page the rounds)
- * tables while the main thread computes the others (issue 16, SPEC 6). Each
- * table must be the very table the main thread computes. The worker file is
+ * The section worker computes the latency tables (and for the HTML page the
+ * latency curve) while the main thread computes the others (issue 16, SPEC
+ * 6); it can compute any section. Each table must be the very table the main
+ * thread computes. The worker file is
  * the compiled one (dist/, built by test/build.ts): a worker cannot run the
  * TypeScript sources.
  */

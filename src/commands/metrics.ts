@@ -493,11 +493,11 @@ export async function runMetrics(command: Command, files: string[], names: reado
  * thread computes the rest.
  *
  * With a section worker (`parallel-sections.ts`), the worker computes the
- * latency tables, and for a page with charts (the plan has tables only they
- * read) the rounds tables and the latency curve too, while this thread
- * computes the others: on the benchmark that splits the JSON report's
- * tables about 1.7 s here against 1.6 s there, the HTML page's 2.7 s against
- * 2.3 s. If the worker fails, its tables are computed here after all.
+ * latency tables (and for a page with charts the latency curve) while this
+ * thread computes the others: on the benchmark, from section timings, about
+ * 1.5 s there against 1.75 s here for the JSON report, 2.2 s against 2.4 s
+ * for the HTML page. If the worker fails, its tables are computed here
+ * after all.
  */
 export async function computeTables(context: MetricContext, plan: OutputPlan, early?: (part: Partial<ChartData>) => void, helper: SectionWorker | null = null): Promise<Section[]> {
   const computed: (Section | undefined)[] = plan.tables.map(() => undefined);
@@ -518,7 +518,7 @@ export async function computeTables(context: MetricContext, plan: OutputPlan, ea
       early(part(memorySource(context, built)));
     });
   };
-  const elsewhere = helper === null ? new Set<SectionName>() : workerSections(plan);
+  const elsewhere = helper === null ? new Set<SectionName>() : WORKER_SECTIONS;
   const remote = order.filter((i) => elsewhere.has(plan.tables[i]!.name));
   const curveHours = forCharts(plan) && context.minCell === undefined ? CURVE_HOURS : undefined;
   const answer = remote.length > 0 ? helper!.compute({ tables: remote.map((i) => plan.tables[i]!), curveHours }) : null;
@@ -540,15 +540,12 @@ export async function computeTables(context: MetricContext, plan: OutputPlan, ea
 /** Whether the plan computes tables only the charts read (the HTML page). */
 const forCharts = (plan: OutputPlan) => plan.tables.some((t) => !plan.shown.has(sectionName(t.name, t.dims)));
 
-/** The sections a section worker computes for this plan (see `computeTables`). */
-export function workerSections(plan: OutputPlan): Set<SectionName> {
-  return new Set<SectionName>(forCharts(plan) ? ['latency', 'rounds'] : ['latency']);
-}
+/** The sections a section worker computes (see `computeTables`). */
+const WORKER_SECTIONS = new Set<SectionName>(['latency']);
 
 /** Whether the plan splits between two threads: tables for the worker and tables for this thread. */
 export function splitsInTwo(plan: OutputPlan): boolean {
-  const elsewhere = workerSections(plan);
-  return plan.tables.some((t) => elsewhere.has(t.name)) && plan.tables.some((t) => !elsewhere.has(t.name));
+  return plan.tables.some((t) => WORKER_SECTIONS.has(t.name)) && plan.tables.some((t) => !WORKER_SECTIONS.has(t.name));
 }
 
 /** What one output shows and what it computes for that (SPEC 3, 3.3), from files or a database. */

@@ -13,8 +13,7 @@ import type { SectionName } from './metrics.js';
 /**
  * Report tables computed in two threads (SPEC 6: both cores): the section
  * worker (`section-worker.ts`) computes the latency tables (and, for the
- * HTML page, the rounds tables and the latency curve) while the main thread
- * computes the others. It reads the same messages: the store's columns and
+ * HTML page, the latency curve) while the main thread computes the others. It reads the same messages: the store's columns and
  * the threads are on shared memory (`model/shared.ts`), so starting it
  * copies only the small things (clinician ids and attributes, settings).
  * Each table is the one the main thread would compute (same code, same
