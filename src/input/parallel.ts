@@ -31,7 +31,7 @@ import type { ExtraSynonyms } from './vocabulary.js';
 /** Files smaller than this are read by one thread (a worker takes about 50 ms to start). */
 export const PARALLEL_MIN_BYTES = 32 << 20;
 
-/** Whether to read in parallel: `MSGWORK_THREADS=1` turns it off; off on a single core. */
+/** Whether to use a second thread (to read, and for the report's tables): `MSGWORK_THREADS=1` turns it off; off on a single core. */
 export function parallelAllowed(): boolean {
   const threads = process.env.MSGWORK_THREADS;
   if (threads !== undefined && threads.trim() !== '') return Number(threads) > 1;
