@@ -57,6 +57,15 @@ describe('charts drawn as their data arrives', () => {
     expect(plain(await drawer.all(data))).toEqual(plain(once));
   });
 
+  it('warms up with a volume chart it throws away, and draws the same page; the volume chart has no gradient, so ids are not shifted', async () => {
+    const once = await renderCharts(data);
+    const drawer = new ChartDrawer();
+    drawer.warmUp();
+    drawer.add({ hourWeekday: data.hourWeekday, workHours: data.workHours, workDays: data.workDays });
+    expect(plain(await drawer.all(data))).toEqual(plain(once));
+    expect(once.find((c) => c.id === 'chart-volume')!.svg).not.toMatch(/gradient/);
+  });
+
   it('draws a chart again when its early input is not the final one', async () => {
     const other = grid.map((row) => [...row]);
     other[6]![23]!++;

@@ -9,7 +9,11 @@ import type { ChartData } from './vega-charts.js';
  * others as the main thread computes their tables; `ChartDrawer`), then
  * answers the final data with every chart.
  */
-const drawer = import('./vega-charts.js').then(({ ChartDrawer }) => new ChartDrawer());
+const drawer = import('./vega-charts.js').then(({ ChartDrawer }) => {
+  const d = new ChartDrawer();
+  d.warmUp();
+  return d;
+});
 parentPort!.on('message', (message: { part: Partial<ChartData> } | { data: ChartData }) => {
   if ('part' in message) {
     void drawer.then((d) => d.add(message.part));

@@ -402,6 +402,17 @@ export class ChartDrawer {
     }
   }
 
+  /**
+   * Draws a small volume chart and throws it away: Vega's code runs slowly the
+   * first time (V8 compiles it as it goes), and the worker has nothing to draw
+   * until the messages are read. A chart without a gradient, so that the
+   * page's gradient ids stay those of a drawing without it.
+   */
+  warmUp(): void {
+    const input = { volumeByRole: [{ role: 'physician', messages_sent: 3, patient_messages: 2 }], volumeByCategory: [{ category: 'prescription', messages_sent: 3, patient_messages: 2 }] };
+    this.queue = this.queue.then(() => draw(volumeChart, input)).catch(() => null);
+  }
+
   /** Every chart of the final data, in page order. */
   async all(data: ChartData): Promise<RenderedChart[]> {
     const rendered: RenderedChart[] = [];
