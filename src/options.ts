@@ -1,5 +1,4 @@
 import { Option, type Command } from 'commander';
-import type { ZodType } from 'zod';
 import { UsageError } from './errors.js';
 import { closest, getPreset, parseMap, type Field, type Preset } from './input/mapping.js';
 import { inputSources, type InputSource } from './input/source.js';
@@ -137,7 +136,7 @@ export interface ConfigFile {
 
 /** Reads and validates a JSON config file (errors name the file and key). */
 export async function readConfig(file: string): Promise<ConfigFile> {
-  const { z } = await import('zod');
+  const { configSchema } = await import('./config-schema.js');
   const { readProblem, readSmallFile } = await import('./input/limits.js');
   let text: string;
   try {
@@ -155,26 +154,6 @@ export async function readConfig(file: string): Promise<ConfigFile> {
     const where = before === undefined ? '' : ` at line ${before.split('\n').length}, column ${before.length - before.lastIndexOf('\n')}`;
     throw new UsageError(`--config: ${file} is not valid JSON${where}`);
   }
-  const stringOrNumber = z.union([z.string(), z.number()]).transform(String);
-  const list = z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : [v]));
-  const synonymTable = z.record(z.string(), z.array(z.string()));
-  const shape: Record<string, ZodType> = {
-    synonyms: z
-      .object({ role: synonymTable, category: synonymTable, care_setting: synonymTable, sender_type: synonymTable })
-      .partial()
-      .strict(),
-    $schema: z.string(),
-    description: z.string(),
-  };
-  for (const def of OPTIONS) {
-    if (def.flags.startsWith('--config')) continue;
-    const kind = def.kind;
-    let schema: ZodType =
-      kind === 'boolean' ? z.boolean() : kind === 'list' ? list : kind === 'number' ? stringOrNumber : z.string();
-    if (def.choices) schema = z.enum(def.choices as [string, ...string[]]);
-    shape[longName(def.flags)] = schema;
-  }
-  shape.rules = list;
   // Accept camelCase keys as well as the flags' kebab-case names.
   const normalized: Record<string, unknown> = {};
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
@@ -187,9 +166,9 @@ export async function readConfig(file: string): Promise<ConfigFile> {
     original.set(name, key);
   }
   if ('care-setting' in normalized) normalized.care_setting = normalized['care-setting'];
-  const parsed = z.object(shape).partial().strict().safeParse(normalized);
+  const { schema, known } = configSchema(OPTIONS.filter((def) => !def.flags.startsWith('--config')).map((def) => ({ name: longName(def.flags), kind: def.kind, choices: def.choices })));
+  const parsed = schema.safeParse(normalized);
   if (!parsed.success) {
-    const known = Object.keys(shape);
     const messages = parsed.error.issues.map((issue) => {
       if (issue.code === 'unrecognized_keys') {
         // At most ten, each cut short: a hostile config must not make a megabyte error.

@@ -26,6 +26,11 @@ describe('the bundle', () => {
     const cliChunks = files.filter((f) => f.endsWith('.js') && f !== 'early.js' && readFileSync(join(dir, f), 'utf8').includes(`from "./${starter}"`));
     expect(cliChunks.length).toBeGreaterThan(0);
   });
+  it('validates a config file with zod/mini, by name: a chunk of tens of kilobytes, not zod’s full 760 KB', () => {
+    const zod = files.filter((f) => f.endsWith('.js') && readFileSync(join(dir, f), 'utf8').includes('Invalid input: expected'));
+    expect(zod.length).toBeGreaterThan(0);
+    for (const f of zod) expect(readFileSync(join(dir, f)).length, f).toBeLessThan(100_000);
+  });
   it('finds every worker it starts beside it', () => {
     const urls = files.filter((f) => f.endsWith('.js')).flatMap((f) => [...readFileSync(join(dir, f), 'utf8').matchAll(/new URL\("\.\/([^"]+)", import\.meta\.url\)/g)].map((m) => m[1]!));
     expect(urls.sort()).toEqual(['chart-specs.json', 'chart-worker.js', 'load-worker.js', 'section-worker.js']);
