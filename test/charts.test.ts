@@ -137,6 +137,20 @@ describe('charts compiled when msgwork is built', () => {
   });
 });
 
+describe('the clinician spread', () => {
+  it('labels no point (thousands of labels help no screen reader and were half a large page); the heat map keeps its cell labels', async () => {
+    const charts = await renderCharts(data);
+    const spread = charts.find((c) => c.id === 'chart-spread')!.svg;
+    // One point (C2 has no after-hours figure), drawn without a label.
+    const points = /<g class="mark-symbol role-mark[^"]*"[^>]*>(.*?)<\/g>/.exec(spread)![1]!;
+    expect(points.match(/<path /g)).toHaveLength(1);
+    expect(points).not.toMatch(/aria-label/);
+    expect(spread).not.toMatch(/aria-label="[^"]*messages_per_week/);
+    expect(spread).not.toMatch(/aria-roledescription="point"/);
+    expect(charts.find((c) => c.id === 'chart-hours')!.svg).toMatch(/aria-label="hour of day \(local time\): 7; weekday: mon; messages: 27"/);
+  });
+});
+
 describe('the latency curves', () => {
   it('keep the points a step-after line needs: each role’s first, each change and its last', () => {
     // a: 0 0 5 5 5 → hours 0, 2 (the change) and 4 (the last); b: 1 1 → hours 0 and 1.
