@@ -13,9 +13,10 @@ import type { SectionName } from './metrics.js';
 /**
  * Report tables computed in two threads (SPEC 6: both cores): the section
  * worker (`section-worker.ts`) computes the latency tables (and, for the
- * HTML page, the latency curve) while the main thread computes the others. It reads the same messages: the store's columns and
- * the threads are on shared memory (`model/shared.ts`), so starting it
- * copies only the small things (clinician ids and attributes, settings).
+ * HTML page, the latency curve) while the main thread computes the others.
+ * It reads the same messages: the store's columns and the threads are on
+ * shared memory (`model/shared.ts`), so starting it copies only the small
+ * things (clinician ids and attributes, settings).
  * Each table is the one the main thread would compute (same code, same
  * data); if the worker cannot start or fails, the main thread computes its
  * tables too.
@@ -24,25 +25,16 @@ import type { SectionName } from './metrics.js';
 /** Fewer messages than this are analysed in one thread (a worker takes about 0.1 s to start). */
 export const PARALLEL_SECTIONS_MIN_MESSAGES = 200_000;
 
-/** What the worker needs to rebuild the metric context: plain data, the large arrays on shared memory. */
-export interface SharedContextData {
+/**
+ * What the worker needs to rebuild the metric context: the context as plain
+ * data (the large arrays on shared memory), with the zone by name and the
+ * pseudonymisation key instead of what is made from them, and no memo.
+ */
+export type SharedContextData = Omit<MetricContext, 'store' | 'zone' | 'workClock' | 'clinicianLabel' | 'memo'> & {
   store: Omit<MessageStore, 'messageIds'>;
-  clinicians: MetricContext['clinicians'];
-  threads: MetricContext['threads'];
   zone: string;
-  window: MetricContext['window'];
-  weeks: number;
-  since: number;
-  until: number;
-  inWindow: Uint8Array;
-  asOf: number;
-  z?: number | undefined;
-  firstDay: number;
-  lastDay: number;
-  settings: MetricContext['settings'];
-  minCell?: number | undefined;
   pseudonymize?: string | undefined;
-}
+};
 
 export interface SectionJob {
   tables: { name: SectionName; dims: Dimension[]; chart: boolean }[];
