@@ -520,7 +520,8 @@ export async function computeTables(context: MetricContext, plan: OutputPlan, ea
   };
   const elsewhere = helper === null ? new Set<SectionName>() : WORKER_SECTIONS;
   const remote = order.filter((i) => elsewhere.has(plan.tables[i]!.name));
-  const curveHours = forCharts(plan) && context.minCell === undefined ? CURVE_HOURS : undefined;
+  // The page's latency chart, drawn when charts are drawn early: without --min-cell, which leaves it out.
+  const curveHours = early !== undefined ? CURVE_HOURS : undefined;
   const answer = remote.length > 0 ? helper!.compute({ tables: remote.map((i) => plan.tables[i]!), curveHours }) : null;
   for (const i of order) {
     if (elsewhere.has(plan.tables[i]!.name)) continue;
@@ -536,9 +537,6 @@ export async function computeTables(context: MetricContext, plan: OutputPlan, ea
   sendParts();
   return computed as Section[];
 }
-
-/** Whether the plan computes tables only the charts read (the HTML page). */
-const forCharts = (plan: OutputPlan) => plan.tables.some((t) => !plan.shown.has(sectionName(t.name, t.dims)));
 
 /** The sections a section worker computes (see `computeTables`). */
 const WORKER_SECTIONS = new Set<SectionName>(['latency']);

@@ -22,7 +22,7 @@ import type { SectionName } from './metrics.js';
  * tables too.
  */
 
-/** Fewer messages than this are analysed in one thread (a worker takes about 0.1 s to start). */
+/** The tables of fewer messages than this are computed in one thread (a worker takes about 0.1 s to start). */
 export const PARALLEL_SECTIONS_MIN_MESSAGES = 200_000;
 
 /**
