@@ -249,9 +249,11 @@ export function mergeRows(reader: RowReader, part: PartRows, line: number, summa
       }
     }
   }
-  const threadOf = reader.threadIds.merge(part.threadIds);
-  const userOf = reader.users.merge(part.users);
-  const patientOf = reader.patients.merge(part.patients);
+  // After the last part, thread, user and patient ids are only counted and shown, never looked up.
+  const merge = (into: RowReader['users'], keys: PartRows['users']) => (last ? into.mergeLast(keys) : into.merge(keys));
+  const threadOf = merge(reader.threadIds, part.threadIds);
+  const userOf = merge(reader.users, part.users);
+  const patientOf = merge(reader.patients, part.patients);
   const [roleOf, categoryOf, departmentOf, careSettingOf] = reader.normalizedFields.map((field, f) => mergeField(field, part.fields[f]!, [part.roles, part.categories, part.departments, part.careSettings][f]!));
 
   const rowOffset = reader.columns.length;

@@ -84,4 +84,18 @@ describe('ByteDictionary.merge', () => {
     keys.slice(0, 25_000).forEach((key) => expect(first.id(key, 0, key.length)).toBeLessThan(before));
     expect(first.size).toBe(before);
   });
+
+  it('mergeLast gives merge’s ids and keys, then takes no more lookups', () => {
+    const keys = randomKeys(40_000, 7);
+    const one = new ByteDictionary(), first = new ByteDictionary(), second = new ByteDictionary();
+    keys.forEach((key, i) => {
+      one.id(key, 0, key.length);
+      (i < 25_000 ? first : second).id(key, 0, key.length);
+    });
+    const ids = first.mergeLast(second.state());
+    expect(first.size).toBe(one.size);
+    for (let k = 0; k < second.size; k++) expect(ids[k]).toBe(one.id(second.bytesOf(k), 0, second.bytesOf(k).length));
+    for (let id = 0; id < one.size; id++) expect(first.value(id)).toBe(one.value(id));
+    expect(() => first.id(keys[0]!, 0, keys[0]!.length)).toThrow(/after freeze/);
+  });
 });

@@ -266,6 +266,25 @@ export class ByteDictionary {
   }
 
   /**
+   * `merge` for the last keys this dictionary will see: the same ids, the
+   * new keys appended in the other's order, but not placed in the hash
+   * table, which is released (`freeze`). On the benchmark, growing the
+   * thread-id and patient tables and placing the second part's keys was
+   * about 0.15 s of the serial merge (issue 16).
+   */
+  mergeLast(other: DictionaryState): Int32Array {
+    const { ids, added } = this.lookUpAll(other);
+    if (added > 0) {
+      const first = this.count;
+      this.reserveKeys(first + added, 0);
+      this.appendBytes(other, ids, first);
+      for (let k = 0, next = first; k < ids.length; k++) if (ids[k]! < 0) ids[k] = next++;
+    }
+    this.freeze();
+    return ids;
+  }
+
+  /**
    * Whether any of another dictionary's keys is here; if none is, appends
    * them all as ids size, size+1, … and freezes the dictionary (no lookups
    * after: cheaper than `merge` when no key will be looked up again).
