@@ -232,6 +232,8 @@ export class RowReader {
     this.categoryField = new NormalizedField('category', v.category, this.categories);
     this.departmentField = new NormalizedField('department', null, this.departments);
     this.careSettingField = new NormalizedField('care_setting', v.careSetting, this.careSettings);
+    // Two parts of a file numbered in order share no message id, which the merge then need not look up.
+    this.messageIds.trackRange();
   }
 
   get errorsShown(): number {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ByteDictionary } from './dictionary.js';
 
 /** Random keys of 0–20 bytes from a small alphabet with NUL, so short keys differ only in trailing zeros, lengths and prefixes. */
@@ -97,5 +97,42 @@ describe('ByteDictionary.merge', () => {
     for (let k = 0; k < second.size; k++) expect(ids[k]).toBe(one.id(second.bytesOf(k), 0, second.bytesOf(k).length));
     for (let id = 0; id < one.size; id++) expect(first.value(id)).toBe(one.value(id));
     expect(() => first.id(keys[0]!, 0, keys[0]!.length)).toThrow(/after freeze/);
+  });
+
+  it('appendDisjoint: parts whose key ranges do not meet are appended without lookups; others are looked up', () => {
+    const ranged = (keys: string[]) => {
+      const d = new ByteDictionary();
+      d.trackRange();
+      for (const k of keys) d.idOf(k);
+      return d;
+    };
+    const lookUps = vi.spyOn(ByteDictionary.prototype as unknown as { lookUpAll: () => unknown }, 'lookUpAll');
+    // Numbered in order, in either order of the parts: no lookup.
+    const ids = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `M${String(from + i).padStart(7, '0')}`);
+    expect(ranged(ids(1, 1000)).appendDisjoint(ranged(ids(1000, 2000)).state())).toBe(true);
+    expect(ranged(ids(1000, 2000)).appendDisjoint(ranged(ids(1, 1000)).state())).toBe(true);
+    expect(lookUps).not.toHaveBeenCalled();
+    const first = ranged(ids(1, 1000));
+    first.appendDisjoint(ranged(ids(1000, 2000)).state());
+    expect(first.values()).toEqual(ids(1, 2000));
+    // Lengths order keys before bytes: 9 < 10 < 11 here, so {9, 11} and {10} meet and are looked up (and share no key).
+    expect(ranged(['9', '11']).appendDisjoint(ranged(['10']).state())).toBe(true);
+    expect(lookUps).toHaveBeenCalledTimes(1);
+    // Random sets against the plain answer.
+    const keys = randomKeys(4_000, 3).map((k) => new TextDecoder().decode(k));
+    for (let trial = 0; trial < 40; trial++) {
+      const a = keys.slice(trial * 50, trial * 50 + 30 + trial), b = keys.slice(trial * 50 + 20 + trial, trial * 50 + 80);
+      const disjoint = !a.some((k) => b.includes(k));
+      const d = ranged(a);
+      expect(d.appendDisjoint(ranged(b).state())).toBe(disjoint);
+      if (disjoint) expect(d.values()).toEqual([...new Set(a), ...new Set(b)]);
+    }
+    // After a merge, the range is no longer kept: lookups again.
+    lookUps.mockClear();
+    const merged = ranged(ids(1, 10));
+    merged.merge(ranged(ids(5, 20)).state());
+    expect(merged.appendDisjoint(ranged(ids(100, 110)).state())).toBe(true);
+    expect(lookUps).toHaveBeenCalledTimes(2);
+    lookUps.mockRestore();
   });
 });

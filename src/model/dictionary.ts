@@ -20,6 +20,16 @@ export interface DictionaryState {
   arena: Uint8Array;
   offsets: Int32Array;
   count: number;
+  /** The ids of the least and the greatest key (`trackRange`), or -1. */
+  lowest?: number;
+  highest?: number;
+}
+
+/** Orders two keys by length, then byte by byte (any total order would do: it only has to tell ranges apart). */
+function compareKeys(a: Uint8Array, aStart: number, aEnd: number, b: Uint8Array, bStart: number, bEnd: number): number {
+  if (aEnd - aStart !== bEnd - bStart) return aEnd - aStart - (bEnd - bStart);
+  for (let i = aStart, j = bStart; i < aEnd; i++, j++) if (a[i] !== b[j]) return a[i]! - b[j]!;
+  return 0;
 }
 
 /** The words of the key last hashed (its bytes, when it is short). */
@@ -110,6 +120,10 @@ export class ByteDictionary {
   private mask = 1023;
   private count = 0;
   private last = -1;
+  /** Whether `lowest` and `highest` are kept (`trackRange`); off for good after a merge. */
+  private ranged = false;
+  private lowest = -1;
+  private highest = -1;
   private lastLength = -1;
   private lastWord0 = 0;
   private lastWord1 = 0;
@@ -117,6 +131,17 @@ export class ByteDictionary {
 
   get size(): number {
     return this.count;
+  }
+
+  /**
+   * Keeps the least and the greatest key (by length, then bytes) from now
+   * on, at one comparison a new key when keys come in order. Two parts of
+   * a file whose ranges do not meet share no key: `appendDisjoint` then
+   * needs no lookups. Message ids of an export in id order (most are) are
+   * such parts; on the benchmark this saves about 0.3 s of the serial merge.
+   */
+  trackRange(): void {
+    if (this.count === 0) this.ranged = true;
   }
 
   /** Makes room for `keys` keys of about `keyBytes` bytes each, so the tables do not double past it. */
@@ -204,6 +229,7 @@ export class ByteDictionary {
    * instead of jumping about it (issue 16: a key-by-key merge took a second).
    */
   merge(other: DictionaryState, isNew: Uint8Array | null = null): Int32Array {
+    this.ranged = false;
     const { ids, hashes, words, added } = this.lookUpAll(other);
     const n = other.count;
     if (isNew !== null) for (let k = 0; k < n; k++) isNew[k] = ids[k]! < 0 ? 1 : 0;
@@ -290,14 +316,27 @@ export class ByteDictionary {
    * after: cheaper than `merge` when no key will be looked up again).
    */
   appendDisjoint(other: DictionaryState): boolean {
-    const { added } = this.lookUpAll(other);
-    if (added !== other.count) return false;
-    const ids = new Int32Array(other.count).fill(-1);
+    if (!this.rangesApart(other) && this.lookUpAll(other).added !== other.count) return false;
     // No room in the hash table: it is dropped right after (growing it for 4.8 million keys took 0.25 s).
     this.reserveKeys(this.count + other.count, 0);
-    this.appendBytes(other, ids, this.count);
+    this.appendAll(other);
     this.freeze();
     return true;
+  }
+
+  /** Appends all the other's keys, in one copy of their bytes. */
+  private appendAll(other: DictionaryState): void {
+    const bytes = other.offsets[other.count]! - other.offsets[0]!;
+    if (this.used + bytes > this.arena.length) {
+      const arena = new Uint8Array(this.used + bytes);
+      arena.set(this.arena.subarray(0, this.used));
+      this.arena = arena;
+    }
+    this.arena.set(other.arena.subarray(other.offsets[0]!, other.offsets[other.count]!), this.used);
+    const shift = this.used - other.offsets[0]!, offsets = this.offsets, from = other.offsets, count = this.count;
+    for (let k = 1; k <= other.count; k++) offsets[count + k] = from[k]! + shift;
+    this.used += bytes;
+    this.count += other.count;
   }
 
   /** Appends the bytes of the other's new keys (ids[k] < 0) as ids first, first+1, …. */
@@ -324,6 +363,7 @@ export class ByteDictionary {
 
   /** Forgets every key from id `count` on (undoes a merge that could not be used). */
   truncate(count: number): void {
+    this.ranged = false;
     if (count >= this.count) return;
     this.count = count;
     this.used = this.offsets[count]!;
@@ -362,9 +402,28 @@ export class ByteDictionary {
     this.used += length;
     this.offsets[id + 1] = this.used;
     this.place(slot, id, tag, word0, word1);
+    if (this.ranged) this.widenRange(id);
     // Load factor at most 0.75: linear probing stays short with a well-mixed hash.
     if (this.count * 4 > (this.mask + 1) * 3) this.resizeTable((this.mask + 1) * 2);
     return id;
+  }
+
+  private widenRange(id: number): void {
+    if (this.highest < 0) {
+      this.lowest = this.highest = id;
+      return;
+    }
+    const arena = this.arena, offsets = this.offsets, from = offsets[id]!, to = offsets[id + 1]!;
+    if (compareKeys(arena, from, to, arena, offsets[this.highest]!, offsets[this.highest + 1]!) > 0) this.highest = id;
+    else if (compareKeys(arena, from, to, arena, offsets[this.lowest]!, offsets[this.lowest + 1]!) < 0) this.lowest = id;
+  }
+
+  /** Whether every key here sorts before every key of the other, or after (false when either range is not known). */
+  private rangesApart(other: DictionaryState): boolean {
+    if (!this.ranged || this.highest < 0 || other.lowest === undefined || other.lowest < 0 || other.highest === undefined) return false;
+    const key = (state: DictionaryState, id: number) => [state.arena, state.offsets[id]!, state.offsets[id + 1]!] as const;
+    const mine = this.state();
+    return compareKeys(...key(mine, this.highest), ...key(other, other.lowest)) < 0 || compareKeys(...key(other, other.highest), ...key(mine, this.lowest)) < 0;
   }
 
   private place(slot: number, id: number, tag: number, word0: number, word1: number): void {
@@ -392,11 +451,13 @@ export class ByteDictionary {
 
   /** The keys as plain typed arrays (to send from a worker thread and `merge`). */
   state(): DictionaryState {
-    return { arena: this.arena.subarray(0, this.used), offsets: this.offsets.subarray(0, this.count + 1), count: this.count };
+    const state: DictionaryState = { arena: this.arena.subarray(0, this.used), offsets: this.offsets.subarray(0, this.count + 1), count: this.count };
+    return this.ranged ? { ...state, lowest: this.lowest, highest: this.highest } : state;
   }
 
   /** Releases the lookup tables once no key will be added: value() and compare() still work. */
   freeze(): void {
+    this.ranged = false;
     this.table = new Int32Array(0);
     this.mask = -1;
     this.last = -1;
