@@ -30,11 +30,8 @@ export function resolveClinicians(store: MessageStore, roster?: Roster): Clinici
   const attributes = [store.role, store.department, store.careSetting] as const;
   const names = [store.roles, store.departments, store.careSettings] as const;
   const firstAt = attributes.map(() => new Int32Array(users).fill(-1));
-  const before = (a: number, b: number) => {
-    const ta = store.utc[a]!, tb = store.utc[b]!;
-    if (ta !== tb) return ta < tb;
-    return store.messageIds.compare(store.messageKey[a]!, store.messageKey[b]!) < 0;
-  };
+  // Its send time beside it: compared with the message's own, not read again from the store at random (issue 16).
+  const firstTime = attributes.map(() => new Float64Array(users));
   let senders = 0;
   for (let i = 0; i < store.count; i++) {
     if (store.senderType[i] !== SENDER_CLINICIAN) continue;
@@ -43,10 +40,14 @@ export function resolveClinicians(store: MessageStore, roster?: Roster): Clinici
       known[user] = 1;
       senders++;
     }
+    const time = store.utc[i]!;
     for (let a = 0; a < attributes.length; a++) {
       if (attributes[a]![i]! < 0) continue;
-      const current = firstAt[a]![user]!;
-      if (current < 0 || before(i, current)) firstAt[a]![user] = i;
+      const current = firstAt[a]![user]!, currentTime = firstTime[a]![user]!;
+      if (current < 0 || time < currentTime || (time === currentTime && store.messageIds.compare(store.messageKey[i]!, store.messageKey[current]!) < 0)) {
+        firstAt[a]![user] = i;
+        firstTime[a]![user] = time;
+      }
     }
   }
   const fromMessages = (a: number, user: number) => {
