@@ -169,4 +169,49 @@ describe('CsvReader beyond RFC 4180', () => {
     reader.end(() => {});
     expect(seen).toEqual([[[0, 6, 0], [8, 14, 1], [16, 18, 0]]]);
   });
+
+  it('pushAhead gives push’s records and lines, shows every byte once in pieces cut after a line feed, and reads a chunk that reaches stopAt whole', () => {
+    const rand = random(20261124);
+    const field = () => (rand() < 0.1 ? `"line\nbreak, ""quoted"" ${Math.floor(rand() * 1e6)}"` : `M${Math.floor(rand() * 1e7)}`);
+    const rows = Array.from({ length: 6000 }, () => [field(), field(), 'x'.repeat(Math.floor(rand() * 90))].join(','));
+    const bytes = encoder.encode('id,a,b\r\n' + rows.join(rand() < 0.5 ? '\r\n' : '\n') + '\n');
+    expect(bytes.length).toBeGreaterThan(3 * 65536);
+    const run = (ahead: boolean, stopAt = Infinity) => {
+      const reader = new CsvReader(',');
+      reader.stopAt = stopAt;
+      const records: string[][] = [], lines: number[] = [], pieces: Uint8Array[] = [], cutInside: Uint8Array[] = [];
+      const onRecord = (r: CsvRecord) => {
+        records.push(r.texts());
+        lines.push(r.line);
+      };
+      for (let at = 0; at < bytes.length; at += 200_000) {
+        const chunk = bytes.subarray(at, at + 200_000);
+        const mine: Uint8Array[] = [];
+        if (ahead) reader.pushAhead(chunk, onRecord, (piece, delimiter) => {
+          expect(delimiter).toBe(44);
+          mine.push(piece.slice());
+        });
+        else reader.push(chunk, onRecord);
+        pieces.push(...mine);
+        cutInside.push(...mine.slice(0, -1));
+        if (reader.stoppedAt >= 0) reader.resume(onRecord);
+      }
+      reader.end(onRecord);
+      return { records, lines, pieces, cutInside };
+    };
+    const plain = run(false), ahead = run(true);
+    expect(ahead.records).toEqual(plain.records);
+    expect(ahead.lines).toEqual(plain.lines);
+    expect(Buffer.concat(ahead.pieces).equals(Buffer.from(bytes))).toBe(true);
+    expect(ahead.pieces.length).toBeGreaterThan(8);
+    expect(ahead.cutInside.length).toBeGreaterThan(4);
+    for (const piece of ahead.cutInside) {
+      expect(piece.length).toBeLessThanOrEqual(65536 + 1);
+      expect(piece.at(-1)).toBe(10);
+    }
+    // Stopping inside the second chunk: that chunk is read whole (not shown), the others in pieces; the records are push's.
+    const stopped = run(true, 250_000);
+    expect(stopped.records).toEqual(plain.records);
+    expect(Buffer.concat(stopped.pieces).length).toBe(bytes.length - 200_000);
+  });
 });

@@ -39,7 +39,7 @@ async function readPart(job: PartJob): Promise<void> {
   for await (const chunk of createReadStream(job.path, { start: job.start, highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
     const text = decoding === null ? chunk : decoding.push(chunk);
     if (decoding !== null && decoding.encoding !== 'utf-8') return post({ unusable: 'not UTF-8' });
-    csv.push(text, reader.onRecord);
+    csv.pushAhead(text, reader.onRecord, (piece, delimiter) => reader.lookAhead(piece, delimiter));
     bytes += chunk.length;
     if (bytes - reported >= 16 << 20) {
       reported = bytes;

@@ -1,9 +1,10 @@
 import { gzipSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { shuffle, smallExport, table, tempDir, toCsv, write } from '../../test/support/fixtures.js';
 import { messageSet } from '../../test/support/message-set.js';
 import { InputError } from '../errors.js';
 import { resolveClinicians } from '../model/clinicians.js';
+import { ByteDictionary } from '../model/dictionary.js';
 import { Zone } from '../model/zone.js';
 import { loadMessages, type LoadOptions } from './load.js';
 import { getPreset, type Field } from './mapping.js';
@@ -195,5 +196,36 @@ describe('validation of rows (SPEC 3.1)', () => {
     await expect(loadMessages(options([many]))).rejects.toThrow(/many\.csv: category: the mapped column has more than 5,000 distinct values: it holds free text/);
     const broken = write(dir, 'broken.csv', 'message_id,thread_id,sent_at,sender_type,sender_id,patient_id,category\nm1,t1,2024-03-04 10:00,patient,,p1,"Dear doctor,\nplease call"\n');
     await expect(loadMessages(options([broken]))).rejects.toThrow(/broken\.csv: category: the mapped column has values with line breaks/);
+  });
+});
+
+describe('the look-ahead over message ids (issue 16)', () => {
+  it('warms the slots of each line’s message id, wherever its column, quoted or not, and the store is the same without it', async () => {
+    const { csv } = smallExport(300, 9);
+    const { header, rows } = table(csv);
+    // message_id third, some ids quoted, CRLF line ends.
+    const at = header.indexOf('message_id');
+    const order = [1, 2, at, ...header.keys()].filter((c, i, all) => all.indexOf(c) === i);
+    const moved = toCsv(order.map((c) => header[c]!), rows.map((r) => order.map((c) => r[c]!)), { eol: '\r\n', quoteAll: true });
+    const file = write(tempDir(), 'moved.csv', moved);
+    const warmed: string[] = [];
+    const warm = vi.spyOn(ByteDictionary.prototype, 'warm').mockImplementation(function (bytes, starts, ends, count) {
+      for (let k = 0; k < count; k++) warmed.push(new TextDecoder().decode(bytes.subarray(starts[k]!, ends[k]!)));
+    });
+    const withAhead = await load([file]);
+    warm.mockRestore();
+    // Every id warmed is a message id; the ids not warmed are those of the first piece, read with the header (the column is not known before).
+    const ids = new Set(rows.map((r) => r[at]!));
+    expect(warmed.every((id) => ids.has(id))).toBe(true);
+    const cold = [...ids].filter((id) => !warmed.includes(id));
+    expect(cold.length).toBeLessThan(ids.size / 2);
+    expect(cold.every((id) => moved.indexOf(`"${id}"`) < 65536)).toBe(true);
+    const pushAhead = vi.spyOn((await import('./csv.js')).CsvReader.prototype, 'pushAhead').mockImplementation(function (this: import('./csv.js').CsvReader, chunk, onRecord) {
+      this.push(chunk, onRecord);
+    });
+    const without = await load([file]);
+    pushAhead.mockRestore();
+    expect(withAhead.set).toEqual(without.set);
+    expect(withAhead.set).toEqual((await load([write(tempDir(), 'plain.csv', csv)])).set);
   });
 });

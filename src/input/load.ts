@@ -197,6 +197,7 @@ export async function loadMessages(options: LoadOptions): Promise<Loaded> {
             mainBytes = bytes;
             progress();
           },
+          lookAhead: (piece, delimiter) => reader.lookAhead(piece, delimiter),
           onFirstChunk: (chunk, how) => {
             expectedRows = reserve(source, chunk);
             reading = how;

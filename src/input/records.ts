@@ -26,6 +26,8 @@ export interface ReadSettings {
    * the worker's rows were taken (reading ends), false to read on here.
    */
   split?: { at: number; reached: (line: number, usable: boolean) => Promise<boolean> } | undefined;
+  /** Shown each piece of text before it is read (`CsvReader.pushAhead`). */
+  lookAhead?: ((piece: Uint8Array, delimiter: number) => void) | undefined;
 }
 
 const CANDIDATES = [44, 9, 59, 124]; // , tab ; |
@@ -76,7 +78,8 @@ export async function readRecords(source: InputSource, settings: ReadSettings, o
         if (settings.split) reader.stopAt = settings.split.at;
         settings.onFirstChunk?.(chunk, { delimiter, quoting });
       }
-      reader.push(chunk, onRecord);
+      if (settings.lookAhead === undefined) reader.push(chunk, onRecord);
+      else reader.pushAhead(chunk, onRecord, settings.lookAhead);
       bytes += chunk.length;
       settings.onProgress?.(bytes);
       if (reader.stoppedAt >= 0) {

@@ -140,6 +140,9 @@ export class NormalizedField {
 
 const SPACE = 32;
 const TAB = 9;
+const LF = 10;
+const CR = 13;
+const QUOTE = 34;
 
 /** Per message key: not seen yet, a system message, sent after --as-of; else its row. */
 export const UNSEEN = -1;
@@ -262,6 +265,43 @@ export class RowReader {
   /** The current source's column map and header width (null before its header). */
   get header(): { map: ColumnMap; count: number } | null {
     return this.map === null ? null : { map: this.map, count: this.headerCount };
+  }
+
+  /** Where `lookAhead` puts the message ids it finds. */
+  private aheadStarts = new Int32Array(0);
+  private aheadEnds = new Int32Array(0);
+
+  /**
+   * Looks over a piece of text about to be read (`CsvReader.pushAhead`) for
+   * each line's message id, and warms their hash-table slots
+   * (`ByteDictionary.warm`). A hint only: a field found wrongly (a quoted
+   * delimiter before it, a line broken inside quotes) warms a slot for
+   * nothing, and the rows are read as they would be without it.
+   */
+  lookAhead(piece: Uint8Array, delimiter: number): void {
+    const column = this.map?.message_id;
+    if (column === undefined) return;
+    if (this.aheadStarts.length < (piece.length >> 1) + 1) {
+      this.aheadStarts = new Int32Array((piece.length >> 1) + 1);
+      this.aheadEnds = new Int32Array((piece.length >> 1) + 1);
+    }
+    const starts = this.aheadStarts, ends = this.aheadEnds, n = piece.length;
+    let count = 0;
+    for (let line = 0; line < n; ) {
+      let at = line;
+      for (let skip = column; skip > 0 && at < n && piece[at] !== LF; at++) if (piece[at] === delimiter) skip--;
+      if (piece[at] === QUOTE) at++;
+      let end = at;
+      while (end < n && piece[end] !== delimiter && piece[end] !== LF && piece[end] !== CR && piece[end] !== QUOTE) end++;
+      if (end > at && end < n) {
+        starts[count] = at;
+        ends[count++] = end;
+      }
+      const lf = piece.indexOf(LF, end);
+      if (lf < 0) break;
+      line = lf + 1;
+    }
+    this.messageIds.warm(piece, starts, ends, count);
   }
 
   /** Reads one record (the handler given to the record readers). */

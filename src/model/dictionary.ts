@@ -32,6 +32,9 @@ function compareKeys(a: Uint8Array, aStart: number, aEnd: number, b: Uint8Array,
   return 0;
 }
 
+/** `warm`'s slots. */
+let warmSlots = new Int32Array(1024);
+
 /** The words of the key last hashed (its bytes, when it is short). */
 let scratch0 = 0;
 let scratch1 = 0;
@@ -164,6 +167,26 @@ export class ByteDictionary {
       arena.set(this.arena.subarray(0, this.used));
       this.arena = arena;
     }
+  }
+
+  /**
+   * Reads the hash-table slot of each key bytes[starts[k], ends[k]), k <
+   * count, and nothing else: a hint, for keys about to be looked up. The
+   * reads are independent of one another, so the processor has many of
+   * their cache misses under way at once; one by one, between rows, each
+   * miss is waited for alone. On the benchmark, where every message id is
+   * new and its slot anywhere in a 64 MB table, this halves the time spent
+   * on message ids (issue 16).
+   */
+  warm(bytes: Uint8Array, starts: Int32Array, ends: Int32Array, count: number): void {
+    if (this.mask < 0) return;
+    if (warmSlots.length < count) warmSlots = new Int32Array(count);
+    const slots = warmSlots, mask = this.mask, table = this.table;
+    for (let k = 0; k < count; k++) slots[k] = (hashKey(bytes, starts[k]!, ends[k]!) & mask) * STRIDE;
+    let sum = 0;
+    for (let k = 0; k < count; k++) sum = (sum + table[slots[k]!]!) | 0;
+    // Kept where it can be seen, so the reads are not optimised away.
+    slots[0] = sum;
   }
 
   /** The id of bytes[start, end), adding it when new. */
