@@ -68,6 +68,23 @@ function countRounds(context: MetricContext): Int32Array {
   return out;
 }
 
+/**
+ * Each thread's duration in hours, first message to last, once per run: read
+ * in thread order, not again for each grouping in the order of its groups
+ * (two reads of the send times at random per thread, issue 16).
+ */
+function threadDurations(context: MetricContext): Float64Array {
+  return remember(context, 'rounds.durations', () => {
+    const { store, threads } = context;
+    const out = new Float64Array(store.threadCount);
+    for (let t = 0; t < store.threadCount; t++) {
+      const first = threads.order[threads.start[t]!]!, last = threads.order[threads.start[t + 1]! - 1]!;
+      out[t] = (store.utc[last]! - store.utc[first]!) / MS_PER_HOUR;
+    }
+    return out;
+  });
+}
+
 function roundsRows(context: MetricContext, dims: Dimension[]): Row[] {
   const { store, threads } = context;
   const threadCount = store.threadCount;
@@ -75,6 +92,7 @@ function roundsRows(context: MetricContext, dims: Dimension[]): Row[] {
   const groups = groupEntities(dims, 'thread', all, context, remember(context, 'rounds.window', () => windowMask(context, 'thread', all)));
   const groupCount = groups.labels.length;
   const perThread = threadRounds(context);
+  const threadHours = threadDurations(context);
   const messages = new Int32Array(groupCount);
   const histogram = Array.from({ length: 6 }, () => new Int32Array(groupCount));
   const byGroup = bucketBy(groups.of, groupCount);
@@ -91,8 +109,7 @@ function roundsRows(context: MetricContext, dims: Dimension[]): Row[] {
     for (let q = from; q < to; q++) {
       const t = byGroup.order[q]!;
       values[q - from] = perThread[t]!;
-      const first = threads.order[threads.start[t]!]!, last = threads.order[threads.start[t + 1]! - 1]!;
-      durations[q - from] = (store.utc[last]! - store.utc[first]!) / MS_PER_HOUR;
+      durations[q - from] = threadHours[t]!;
     }
     const count = to - from;
     const le4 = histogram.slice(0, 5).reduce((sum, h) => sum + h[g]!, 0);
