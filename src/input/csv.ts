@@ -108,6 +108,8 @@ export class CsvReader {
   stoppedAt = -1;
   private readonly delimiter: number;
   private readonly record = new CsvRecord();
+  /** 1 for the bytes that end an unquoted field: the delimiter, LF and CR. */
+  private readonly stops = new Uint8Array(256);
 
   /**
    * @param quoting false reads `"` as an ordinary character (TSV as IANA
@@ -125,6 +127,7 @@ export class CsvReader {
       throw new Error(`invalid delimiter ${JSON.stringify(delimiter)}`);
     }
     this.delimiter = delimiter.charCodeAt(0);
+    this.stops[this.delimiter] = this.stops[LF] = this.stops[CR] = 1;
   }
 
   /** Reads every complete record in `chunk` (plus what was left over). */
@@ -183,6 +186,7 @@ export class CsvReader {
     const record = this.record;
     const maxField = this.maxField;
     const quoting = this.quoting;
+    const stops = this.stops;
     record.buf = s;
     let pos = 0;
     let line = this.line;
@@ -280,11 +284,7 @@ export class CsvReader {
           }
         } else {
           let e = pos;
-          while (e < n) {
-            c = s[e]!;
-            if (c === delimiter || c === LF || c === CR) break;
-            e++;
-          }
+          while (e < n && stops[s[e]!] === 0) e++;
           if (e >= n && !final) {
             if (e - fieldStart > maxField) {
               throw new CsvError(`field longer than ${maxField} bytes; the file cannot be read past this line`, recordLine);
