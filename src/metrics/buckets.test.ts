@@ -64,6 +64,28 @@ describe('sortByKey', () => {
       expect([...sorted]).toEqual([...keys].sort((a, b) => a - b));
     }
   });
+
+  it('moves labels and a payload with the keys: the same as gathering them by the plain order', () => {
+    let state = 11;
+    const next = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) >>> 4);
+    const whole = Float64Array.from({ length: 20_000 }, () => (next() % 500) * 2 ** 33 + (next() % 3000));
+    const fractional = Float64Array.from({ length: 2_000 }, () => (next() % 300) / 7);
+    for (const keys of [whole, fractional, new Float64Array(0)]) {
+      const labels = Int32Array.from(keys, (_, p) => 3 * p + 1);
+      const payload = Float64Array.from(keys, (_, p) => p / 3);
+      const plain = sortByKey(keys).order;
+      const { order, sorted, carried } = sortByKey(keys, { labels, payload });
+      expect([...order]).toEqual([...plain].map((p) => labels[p]!));
+      expect([...carried]).toEqual([...plain].map((p) => payload[p]!));
+      expect([...sorted]).toEqual([...plain].map((p) => keys[p]!));
+      expect([...sortByKey(keys, { labels }).order]).toEqual([...order]);
+    }
+    expect(sortByKey(Float64Array.of(30, 10), { labels: Int32Array.of(7, 9), payload: Float64Array.of(0.5, 2) })).toEqual({
+      order: Int32Array.of(9, 7),
+      sorted: Float64Array.of(10, 30),
+      carried: Float64Array.of(2, 0.5),
+    });
+  });
 });
 
 describe('narrowGroups', () => {

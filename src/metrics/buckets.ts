@@ -150,12 +150,17 @@ export function orderByKey(keys: Float64Array): Int32Array {
  * `orderByKey`'s order and the keys in that order. Each radix pass moves the
  * positions together with their keys' words, so every pass reads in order
  * (reading the words by position at random was most of a pass's time), and
- * the sorted keys come out without a gather.
+ * the sorted keys come out without a gather. With `labels`, the order holds
+ * labels[p] instead of p; with `payload`, `carried` holds payload[p] in the
+ * order: both moved with the keys, again instead of a gather at random
+ * after the sort.
  *
  * @example sortByKey(Float64Array.of(30, 10, 20)) // { order: [1, 2, 0], sorted: [10, 20, 30] }
+ * @example sortByKey(Float64Array.of(30, 10), { labels: Int32Array.of(7, 9), payload: Float64Array.of(0.5, 2) }) // { order: [9, 7], sorted: [10, 30], carried: [2, 0.5] }
  */
-export function sortByKey(keys: Float64Array): { order: Int32Array; sorted: Float64Array } {
+export function sortByKey(keys: Float64Array, carry: { labels?: Int32Array; payload?: Float64Array } = {}): { order: Int32Array; sorted: Float64Array; carried: Float64Array } {
   const n = keys.length;
+  const { labels, payload } = carry;
   let low = new Uint32Array(n);
   let high = new Uint32Array(n);
   let maxHigh = 0;
@@ -163,16 +168,22 @@ export function sortByKey(keys: Float64Array): { order: Int32Array; sorted: Floa
     const k = keys[p]!;
     if (!(k >= 0 && k <= Number.MAX_SAFE_INTEGER && Math.floor(k) === k)) {
       const order = Int32Array.from([...keys.keys()].sort((a, b) => keys[a]! - keys[b]! || a - b));
-      return { order, sorted: Float64Array.from(order, (p) => keys[p]!) };
+      return {
+        order: labels === undefined ? order : order.map((p) => labels[p]!),
+        sorted: Float64Array.from(order, (p) => keys[p]!),
+        carried: payload === undefined ? new Float64Array(0) : Float64Array.from(order, (p) => payload[p]!),
+      };
     }
     const h = Math.floor(k / TWO_32);
     low[p] = k - h * TWO_32;
     high[p] = h;
     if (h > maxHigh) maxHigh = h;
   }
-  let order = new Int32Array(n);
-  for (let p = 0; p < n; p++) order[p] = p;
+  let order = labels === undefined ? new Int32Array(n) : labels.slice(0, n);
+  if (labels === undefined) for (let p = 0; p < n; p++) order[p] = p;
   let spareOrder = new Int32Array(n);
+  let carried = payload === undefined ? new Float64Array(0) : payload.slice(0, n);
+  let spareCarried = new Float64Array(carried.length);
   let spareLow = new Uint32Array(n);
   let spareHigh = new Uint32Array(n);
   const counts = new Int32Array(RADIX);
@@ -186,11 +197,22 @@ export function sortByKey(keys: Float64Array): { order: Int32Array; sorted: Floa
       counts[d] = at;
       at += c;
     }
-    for (let q = 0; q < n; q++) {
-      const to = counts[(words[q]! >>> shift) & (RADIX - 1)]!++;
-      spareOrder[to] = order[q]!;
-      spareLow[to] = low[q]!;
-      spareHigh[to] = high[q]!;
+    if (payload === undefined) {
+      for (let q = 0; q < n; q++) {
+        const to = counts[(words[q]! >>> shift) & (RADIX - 1)]!++;
+        spareOrder[to] = order[q]!;
+        spareLow[to] = low[q]!;
+        spareHigh[to] = high[q]!;
+      }
+    } else {
+      for (let q = 0; q < n; q++) {
+        const to = counts[(words[q]! >>> shift) & (RADIX - 1)]!++;
+        spareOrder[to] = order[q]!;
+        spareLow[to] = low[q]!;
+        spareHigh[to] = high[q]!;
+        spareCarried[to] = carried[q]!;
+      }
+      [carried, spareCarried] = [spareCarried, carried];
     }
     [order, spareOrder] = [spareOrder, order];
     [low, spareLow] = [spareLow, low];
@@ -200,5 +222,5 @@ export function sortByKey(keys: Float64Array): { order: Int32Array; sorted: Floa
   for (let shift = 0; shift < 32 && maxHigh >>> shift > 0; shift += RADIX_BITS) pass(true, shift);
   const sorted = new Float64Array(n);
   for (let q = 0; q < n; q++) sorted[q] = high[q]! * TWO_32 + low[q]!;
-  return { order, sorted };
+  return { order, sorted, carried };
 }
