@@ -539,7 +539,7 @@ export async function computeTables(context: MetricContext, plan: OutputPlan, ea
 }
 
 /** The sections a section worker computes (see `computeTables`). */
-const WORKER_SECTIONS = new Set<SectionName>(process.env.WS ? (process.env.WS.split(',') as SectionName[]) : ['latency']);
+const WORKER_SECTIONS = new Set<SectionName>(['latency']);
 
 /** Whether the plan splits between two threads: tables for the worker and tables for this thread. */
 export function splitsInTwo(plan: OutputPlan): boolean {
