@@ -1,4 +1,4 @@
-import type { Zone } from '../model/zone.js';
+import { utcOfFields, type Zone } from '../model/zone.js';
 
 /**
  * Timestamp forms accepted in `sent_at` (SPEC 1.4):
@@ -186,7 +186,7 @@ export function parseTimestampBytes(b: Uint8Array, start: number, end: number, z
     }
     if (ok && second >= 0 && validDate(year, month, day) && hour <= 23 && minute <= 59 && second <= 59) {
       if (year < FIRST_YEAR || year > LAST_YEAR) return IMPLAUSIBLE;
-      return utc ? Date.UTC(year, month - 1, day, hour, minute, second) : zone.wallToUtc(year, month, day, hour, minute, second, 0);
+      return utc ? utcOfFields(year, month, day, hour, minute, second, 0) : zone.wallToUtc(year, month, day, hour, minute, second, 0);
     }
   } else if (length >= 14 && length <= 22) {
     // M/D/YYYY h:mm[:ss] AM|PM

@@ -1,7 +1,7 @@
 import { TZDate, tzOffset } from '@date-fns/tz';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../errors.js';
-import { MS_PER_HOUR, weekdayOf, dayNumberOf, Zone } from './zone.js';
+import { MS_PER_HOUR, utcOfFields, weekdayOf, dayNumberOf, Zone } from './zone.js';
 
 const ZONES = ['America/New_York', 'Europe/London', 'Asia/Kolkata', 'Australia/Lord_Howe', 'America/Sao_Paulo', 'UTC'];
 
@@ -44,5 +44,29 @@ describe('Zone', () => {
     expect(weekdayOf(dayNumberOf(2024, 3, 4))).toBe(0); // Monday 4 March 2024
     expect(weekdayOf(dayNumberOf(2024, 3, 10))).toBe(6); // Sunday
     expect(weekdayOf(dayNumberOf(1969, 12, 31))).toBe(2); // Wednesday, before the epoch
+  });
+});
+
+describe('utcOfFields', () => {
+  it('is Date.UTC: every day of 1600–2400 at random times, carried-over fields, years before 100 and months out of range', () => {
+    let state = 5;
+    const next = (n: number) => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) >>> 8) % n;
+    for (let day = dayNumberOf(1600, 1, 1); day <= dayNumberOf(2400, 12, 31); day += 1 + next(3)) {
+      const date = new Date(day * 86_400_000);
+      const fields = [date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), next(24), next(60), next(60), next(1000)] as const;
+      expect(utcOfFields(...fields)).toBe(Date.UTC(fields[0], fields[1] - 1, fields[2], fields[3], fields[4], fields[5], fields[6]));
+    }
+    for (const [y, m, d, h, mi, s, ms] of [
+      [2024, 2, 30, 0, 0, 0, 0], // 1 March
+      [2023, 2, 29, 25, 61, 61, 1001],
+      [2024, 12, 31, 23, 59, 59, 999],
+      [2000, 1, 0, 0, 0, 0, 0],
+      [99, 6, 1, 12, 0, 0, 0], // Date.UTC's 1999
+      [100, 3, 1, 0, 0, 0, 0],
+      [2024, 13, 1, 0, 0, 0, 0],
+      [2024, 0, 15, 0, 0, 0, 0],
+    ] as const) {
+      expect(utcOfFields(y, m, d, h, mi, s, ms)).toBe(Date.UTC(y, m - 1, d, h, mi, s, ms));
+    }
   });
 });
