@@ -50,6 +50,11 @@ beforeAll(async () => {
   // The second half repeats messages of the first: duplicates and recipient rows across the split.
   const repeated = [...lines, ...lines.slice(1, 400), ...lines.slice(1, 300).map((l) => l.replace(/,(C\d+),/, ',C9999,'))];
   writeFileSync(join(dir, 'repeated.csv'), repeated.join('\n') + '\n');
+  // Over 3 MB, so a worker reads its part in several 1 MB chunks into one buffer: records and UTF-8 letters cut
+  // at a chunk's end must be copied, not kept as views of memory read into again (Buffer's slice is a view).
+  const big = generatedExport({ threads: 9000, seed: 8, start: '2024-01-01', days: 120 }).csv.trimEnd().split('\n');
+  const letters = big.map((line, i) => (i === 0 ? line : line.replace(/,([^,]*)$/, i % 3 === 0 ? ',"Grüße, Ärztin Łódź — $1"' : ',Grüße — $1 ✓')));
+  writeFileSync(join(dir, 'large-utf8.csv'), letters.join('\n') + '\n');
   writeFileSync(join(dir, 'part-1.csv'), lines.slice(0, 2000).join('\n') + '\n');
   writeFileSync(join(dir, 'part-2.csv'), [lines[0], ...lines.slice(2000)].join('\n') + '\n');
 }, 60_000);
@@ -87,6 +92,7 @@ const CASES: { name: string; files: string[]; shape?: Shape; merged: 'yes' | 'no
   // Every split has repeats of the first part's ids after it: the main thread reads the rest itself.
   { name: 'duplicates and further recipients across the split', files: ['repeated.csv'], merged: 'no' },
   { name: 'several files', files: ['part-1.csv', 'part-2.csv'], merged: 'yes' },
+  { name: 'over 3 MB of UTF-8 letters and quoted fields (a worker reads several chunks)', files: ['large-utf8.csv'], merged: 'yes' },
   { name: 'gzip (one thread)', files: ['canonical.csv.gz'], merged: 'no' },
   ...SHAPES.filter((s) => s !== 'canonical').map((shape) => ({
     name: `shape ${shape}`,

@@ -89,6 +89,14 @@ export class CsvRecord {
 
 export type RecordHandler = (record: CsvRecord) => void;
 
+/**
+ * A copy of s from `from` on. Not `s.slice`: on a Node Buffer that is a view,
+ * and a load worker reads every chunk into the same buffer.
+ */
+function copyOf(s: Uint8Array, from: number): Uint8Array {
+  return Uint8Array.prototype.slice.call(s, from);
+}
+
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   const out = new Uint8Array(a.length + b.length);
   out.set(a, 0);
@@ -192,7 +200,7 @@ export class CsvReader {
     let line = this.line;
     if (!this.started) {
       if (n < 3 && !final) {
-        this.pending = s.slice();
+        this.pending = copyOf(s, 0);
         return;
       }
       this.started = true;
@@ -333,7 +341,7 @@ export class CsvReader {
       record.malformed = malformed;
       onRecord(record);
     }
-    this.pending = pos >= n ? null : s.slice(pos);
+    this.pending = pos >= n ? null : copyOf(s, pos);
     this.consumed += Math.min(pos, n);
     this.line = line;
     if (this.pending !== null && this.pending.length > 4 * maxField) {

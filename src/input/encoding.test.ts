@@ -86,3 +86,25 @@ describe('delimiter sniffing', () => {
     expect(sniff('a,b;c\n')).toBe(',');
   });
 });
+
+describe('TextDecoding and CsvReader with one buffer read into again and again (the load worker)', () => {
+  it('copy what they keep of a chunk: a letter or a record cut at its end survives the next read', async () => {
+    const { CsvReader } = await import('./csv.js');
+    const bytes = Buffer.from('id,text\n1,Grüße Łódź\n2,"a ""quoted"" Ärztin"\n3,✓ done\n', 'utf8');
+    for (let size = 1; size <= 12; size++) {
+      const buffer = Buffer.alloc(size);
+      const decoding = new TextDecoding('in.csv', undefined);
+      decoding.start(bytes);
+      const reader = new CsvReader(',');
+      const records: string[][] = [];
+      for (let at = 0; at < bytes.length; at += size) {
+        const n = bytes.copy(buffer, 0, at, at + size);
+        reader.push(decoding.push(buffer.subarray(0, n)), (r) => records.push(r.texts()));
+        buffer.fill(0x58); // the next read overwrites the chunk
+      }
+      reader.push(decoding.end(), (r) => records.push(r.texts()));
+      reader.end((r) => records.push(r.texts()));
+      expect(records, `chunks of ${size} bytes`).toEqual([['id', 'text'], ['1', 'Grüße Łódź'], ['2', 'a "quoted" Ärztin'], ['3', '✓ done']]);
+    }
+  });
+});

@@ -127,7 +127,8 @@ export class TextDecoding {
     const body = data.subarray(0, end);
     if (isUtf8(body)) {
       if (!this.nonAscii && !isAscii(body)) this.nonAscii = true;
-      this.carry = data.slice(end);
+      // A copy (Buffer's slice is a view): the chunk's memory may be read into again (load-worker.ts).
+      this.carry = Uint8Array.prototype.slice.call(data, end);
       return body;
     }
     // Windows-1252 only if nothing before the first invalid byte was a UTF-8 letter.
