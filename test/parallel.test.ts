@@ -55,6 +55,7 @@ beforeAll(async () => {
   const big = generatedExport({ threads: 9000, seed: 8, start: '2024-01-01', days: 120 }).csv.trimEnd().split('\n');
   const letters = big.map((line, i) => (i === 0 ? line : line.replace(/,([^,]*)$/, i % 3 === 0 ? ',"Grüße, Ärztin Łódź — $1"' : ',Grüße — $1 ✓')));
   writeFileSync(join(dir, 'large-utf8.csv'), letters.join('\n') + '\n');
+  writeFileSync(join(dir, 'large-utf8.csv.gz'), gzipSync(letters.join('\n') + '\n'));
   writeFileSync(join(dir, 'part-1.csv'), lines.slice(0, 2000).join('\n') + '\n');
   writeFileSync(join(dir, 'part-2.csv'), [lines[0], ...lines.slice(2000)].join('\n') + '\n');
 }, 60_000);
@@ -118,6 +119,14 @@ describe('the parallel loader builds the store the serial loader builds (issue 1
       else expect(merged).toBeGreaterThan(0);
     });
   }
+
+  it('reads a plain file into one reused buffer as a stream reads it (gzip is read from a stream)', async () => {
+    const plain = await load(['large-utf8.csv'], 'canonical', null);
+    const gzip = await load(['large-utf8.csv.gz'], 'canonical', null);
+    expect(plain.loaded.columns).toEqual(gzip.loaded.columns);
+    expect(plain.loaded.messageIds).toEqual(gzip.loaded.messageIds);
+    expect(plain.loaded.report.rowsUsed).toBeGreaterThan(25_000);
+  });
 
   it('reads standard input in one thread', async () => {
     const { spawnSync } = await import('node:child_process');
