@@ -12,7 +12,7 @@ import type { ChartData } from '../src/output/vega-charts.js';
 import { generatedExport, tempDir, write } from './support/fixtures.js';
 
 /**
- * The section worker computes the latency tables (and for the HTML page the
+ * The section worker computes the latency and rounds tables (and for the HTML page the
  * latency curve) while the main thread computes the others (issue 16, SPEC
  * 6); it can compute any section. Each table must be the very table the main
  * thread computes. The worker file is

@@ -12,7 +12,7 @@ import type { SectionName } from './metrics.js';
 
 /**
  * Report tables computed in two threads (SPEC 6: both cores): the section
- * worker (`section-worker.ts`) computes the latency tables (and, for the
+ * worker (`section-worker.ts`) computes the latency and rounds tables (and, for the
  * HTML page, the latency curve) while the main thread computes the others.
  * It reads the same messages: the store's columns and the threads are on
  * shared memory (`model/shared.ts`), so starting it copies only the small
