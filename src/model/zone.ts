@@ -189,8 +189,8 @@ export class Zone {
  * numbers, by arithmetic (days from the civil date, Howard Hinnant's
  * algorithm) for years from 100 on and months 1–12, else by Date.UTC itself
  * (which reads years 0–99 as 1900–1999 and carries months over). Like it, it
- * carries days, hours, minutes and seconds over (30 February is 1 March and
- * a day). About three times faster than Date.UTC: it is called for every row
+ * carries days, hours, minutes and seconds over (30 February 2023 is
+ * 2 March). About three times faster than Date.UTC: it is called for every row
  * read (issue 16). `zone.test.ts` checks them against each other.
  *
  * @example utcOfFields(2024, 3, 10, 7, 30, 0, 0) // Date.UTC(2024, 2, 10, 7, 30) = 1710055800000
