@@ -58,6 +58,22 @@ describe('latency (SPEC 2.3)', async () => {
     expect(rows[0]!.pct_within_64h).toBeCloseTo(500 / 7, 10);
   });
 
+  it('counts the same with seven bounds (one count per bound) as with six (flags per message, issue 16)', async () => {
+    // ≤ 10 min: 0, 1/6 → 2 of 7; ≤ 2 h: 3; ≤ 3 h: 4; ≤ 24 h: 4; ≤ 64 h: 5; ≤ 72 h: 5; ≤ 100 h: 5.
+    // Pending: m13 watched 46 h, under both largest bounds (72 h, 100 h); m08 108 h, over both: 1 either way.
+    const six = await contextOf(HAND_MADE, { metric: { within: parseWithin('10m,2h,3h,24h,64h,72h') } });
+    const seven = await contextOf(HAND_MADE, { metric: { within: parseWithin('10m,2h,3h,24h,64h,72h,100h') } });
+    const without100 = (row: Record<string, unknown>) => Object.fromEntries(Object.entries(row).filter(([k]) => !k.endsWith('_100h')));
+    for (const dims of [[], ['role'], ['category']] as const) {
+      expect(latency(six, [...dims]).rows).toEqual(latency(seven, [...dims]).rows.map(without100));
+    }
+    const overall = latency(six, []).rows[0]!;
+    const shares = [overall.pct_within_10m, overall.pct_within_2h, overall.pct_within_3h, overall.pct_within_24h, overall.pct_within_64h, overall.pct_within_72h];
+    expect(shares.map((v) => Math.round(((v as number) * 7) / 100))).toEqual([2, 3, 4, 4, 5, 5]);
+    expect(overall.pending).toBe(1);
+    expect(latency(seven, []).rows[0]!.pct_within_100h).toBeCloseTo(500 / 7, 10);
+  });
+
   it('censoring: pending and the Kaplan–Meier columns (as-of = the latest message, Mon 11 Mar 08:00)', () => {
     // Unanswered: m08 Wed 20:00 watched 108 h; m13 Sat 10:00 watched 46 h (< 72 h: pending).
     // KM over [0, 1/6, 2, 3, 64] and censorings 46, 108; at risk 7:

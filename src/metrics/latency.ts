@@ -2,7 +2,7 @@ import { groupEntities, type Dimension } from '../model/groups.js';
 import { SENDER_PATIENT } from '../model/store.js';
 import { MS_PER_HOUR } from '../model/zone.js';
 import type { ColumnSpec, Row } from '../output/report.js';
-import { bucketBy, sortByKey } from './buckets.js';
+import { bucketBy, narrowGroups, sortByKey } from './buckets.js';
 import { groupColumns, groupRow, percent, remember, setShare, windowMask, withIntervals, type MetricContext, type MetricTable, type WithinBound } from './context.js';
 import { meanOrNull, quantileBySelection, quantileSorted } from './quantile.js';
 import { kaplanMedian, kaplanMedianInterval, kaplanMeier, sharePercentAt } from './survival.js';
@@ -136,8 +136,48 @@ function replyTimes(context: MetricContext) {
   });
 }
 
+/** Bits of `latencyFlags`: one per --within bound (up to MAX_FLAG_BOUNDS), then these two. */
+const MAX_FLAG_BOUNDS = 6;
+const WITHIN_BUSINESS = 1 << 6;
+const PENDING = 1 << 7;
+/** Groups up to which `latencyRows` counts (group, flags) pairs in one array (4 MB of counts at most). */
+const MAX_FLAG_GROUPS = 1 << 12;
+
+/**
+ * What `latencyRows` counts of each index message, once per run as bits:
+ * answered within each --within bound, within 2 business days, or
+ * unanswered and still pending (sent less than the largest bound before
+ * --as-of). A grouping then adds one count per message, not one per bound
+ * (issue 16).
+ *
+ * @example with --within 24h,72h, a reply after 30 h within a business day: bit 1 (72 h) and WITHIN_BUSINESS.
+ */
+function latencyFlags(context: MetricContext): Uint8Array {
+  return remember(context, 'latency.flags', () => {
+    const { workClock, settings, store, asOf } = context;
+    const entities = indexMessages(context);
+    const { elapsed, business } = replyTimes(context);
+    const bounds = settings.within.map((b) => b.ms);
+    const largest = Math.max(...bounds);
+    const businessBound = 2 * workClock.workDayMs;
+    const flags = new Uint8Array(entities.length);
+    for (let p = 0; p < entities.length; p++) {
+      const ms = elapsed[p]!;
+      let f = 0;
+      if (Number.isNaN(ms)) {
+        if (asOf - store.utc[entities[p]!]! < largest) f = PENDING;
+      } else {
+        for (let k = 0; k < bounds.length; k++) if (ms <= bounds[k]!) f |= 1 << k;
+        if (business[p]! <= businessBound) f |= WITHIN_BUSINESS;
+      }
+      flags[p] = f;
+    }
+    return flags;
+  });
+}
+
 /** The places q of `order` (positions by a figure) bucketed by their position's group: increasing within each group. */
-function groupsInOrder(order: Int32Array, groupOf: Int32Array, groupCount: number) {
+function groupsInOrder(order: Int32Array, groupOf: ArrayLike<number>, groupCount: number) {
   const keys = new Int32Array(order.length);
   for (let q = 0; q < order.length; q++) keys[q] = groupOf[order[q]!]!;
   return bucketBy(keys, groupCount);
@@ -157,21 +197,43 @@ function latencyRows(context: MetricContext, dims: Dimension[]): Row[] {
   const largest = Math.max(...bounds);
   const withinBusiness = new Int32Array(groupCount);
   const businessBound = 2 * workClock.workDayMs;
-  for (let p = 0; p < entities.length; p++) {
-    const g = groups.of[p]!;
-    if (g < 0) continue;
-    total[g]!++;
-    const ms = elapsed[p]!;
-    if (Number.isNaN(ms)) {
-      if (asOf - store.utc[entities[p]!]! < largest) pending[g]!++;
-      continue;
+  const flags = bounds.length <= MAX_FLAG_BOUNDS ? latencyFlags(context) : null;
+  if (flags !== null && groupCount <= MAX_FLAG_GROUPS) {
+    // One count per (group, flags) pair, then each pair's count to the counts its flags name.
+    const pairs = new Int32Array(groupCount << 8);
+    for (let p = 0; p < entities.length; p++) {
+      const g = groups.of[p]!;
+      if (g >= 0) pairs[(g << 8) | flags[p]!]!++;
     }
-    for (let k = 0; k < bounds.length; k++) if (ms <= bounds[k]!) within[k]![g]!++;
-    if (business[p]! <= businessBound) withinBusiness[g]!++;
+    for (let g = 0; g < groupCount; g++) {
+      for (let f = 0; f < 256; f++) {
+        const n = pairs[(g << 8) | f]!;
+        if (n === 0) continue;
+        total[g]! += n;
+        if (f & PENDING) pending[g]! += n;
+        if (f & WITHIN_BUSINESS) withinBusiness[g]! += n;
+        for (let k = 0; k < bounds.length; k++) if (f & (1 << k)) within[k]![g]! += n;
+      }
+    }
+  } else {
+    for (let p = 0; p < entities.length; p++) {
+      const g = groups.of[p]!;
+      if (g < 0) continue;
+      total[g]!++;
+      const ms = elapsed[p]!;
+      if (Number.isNaN(ms)) {
+        if (asOf - store.utc[entities[p]!]! < largest) pending[g]!++;
+        continue;
+      }
+      for (let k = 0; k < bounds.length; k++) if (ms <= bounds[k]!) within[k]![g]!++;
+      if (business[p]! <= businessBound) withinBusiness[g]!++;
+    }
   }
   // Each group's answered positions by wait and unanswered ones by follow-up (groups.of is -1 outside the window).
-  const byGroup = groupsInOrder(times.answeredOrder, groups.of, groupCount);
-  const censoredByGroup = groupsInOrder(times.unansweredOrder, groups.of, groupCount);
+  // Read at random in wait order: from the narrowest copy of the group numbers (narrowGroups).
+  const groupOf = narrowGroups(groups.of, groupCount);
+  const byGroup = groupsInOrder(times.answeredOrder, groupOf, groupCount);
+  const censoredByGroup = groupsInOrder(times.unansweredOrder, groupOf, groupCount);
   return groups.sorted.map((g) => {
     const from = byGroup.start[g]!, to = byGroup.start[g + 1]!;
     const hours = new Float64Array(to - from);
