@@ -113,15 +113,6 @@ export async function openSource(source: InputSource): Promise<OpenedSource | nu
 }
 
 /**
- * The text of a source as UTF-8 bytes, chunk by chunk (SPEC 1.1 encodings).
- * UTF-8 passes through untouched (the fast path: checked with the
- * platform's SIMD validators, never decoded); UTF-16 with a byte-order mark,
- * Windows-1252 (what Excel on Windows saves) and Latin-1 are transcoded by
- * iconv-lite. Without `--encoding`, input that is not valid UTF-8 is read as
- * Windows-1252 with a warning in `facts`. Binary data (a NUL byte near the
- * start of text that is not UTF-16) is refused.
- */
-/**
  * A plain text file (not gzip, not a workbook) read in 1 MB chunks into one
  * buffer, again and again: a stream makes a fresh buffer per chunk, which
  * on the benchmark export cost about 70 ms of reading and its garbage.
@@ -151,7 +142,8 @@ async function plainText(source: InputSource, path: string): Promise<OpenedSourc
     await file.close();
     throw describeOpenError(source, error as NodeJS.ErrnoException);
   }
-  if (read === 0 || startsWith(buffer, ZIP) || startsWith(buffer, GZIP)) {
+  const head = buffer.subarray(0, read);
+  if (read === 0 || startsWith(head, ZIP) || startsWith(head, GZIP)) {
     await file.close();
     return read === 0 ? null : undefined;
   }
@@ -178,6 +170,15 @@ async function plainText(source: InputSource, path: string): Promise<OpenedSourc
   return { kind: 'text', chunks: chunks() };
 }
 
+/**
+ * The text of a source as UTF-8 bytes, chunk by chunk (SPEC 1.1 encodings).
+ * UTF-8 passes through untouched (the fast path: checked with the
+ * platform's SIMD validators, never decoded); UTF-16 with a byte-order mark,
+ * Windows-1252 (what Excel on Windows saves) and Latin-1 are transcoded by
+ * iconv-lite. Without `--encoding`, input that is not valid UTF-8 is read as
+ * Windows-1252 with a warning in `facts`. Binary data (a NUL byte near the
+ * start of text that is not UTF-16) is refused.
+ */
 export async function* textBytes(source: InputSource, chunks: AsyncIterable<Buffer>, encoding: Encoding | undefined, facts: SourceFacts): AsyncGenerator<Uint8Array> {
   const decoding = new TextDecoding(source.name, encoding);
   let checked = false;
