@@ -150,7 +150,7 @@ const MAX_FLAG_GROUPS = 1 << 12;
  * --as-of). A grouping then adds one count per message, not one per bound
  * (issue 16).
  *
- * @example with --within 24h,72h, a reply after 30 h within a business day: bit 1 (72 h) and WITHIN_BUSINESS.
+ * @example with --within 24h,72h, a reply after 30 h, 8 of them business hours: bit 1 (≤ 72 h) and WITHIN_BUSINESS.
  */
 function latencyFlags(context: MetricContext): Uint8Array {
   return remember(context, 'latency.flags', () => {
@@ -197,8 +197,8 @@ function latencyRows(context: MetricContext, dims: Dimension[]): Row[] {
   const largest = Math.max(...bounds);
   const withinBusiness = new Int32Array(groupCount);
   const businessBound = 2 * workClock.workDayMs;
-  const flags = bounds.length <= MAX_FLAG_BOUNDS ? latencyFlags(context) : null;
-  if (flags !== null && groupCount <= MAX_FLAG_GROUPS) {
+  const flags = bounds.length <= MAX_FLAG_BOUNDS && groupCount <= MAX_FLAG_GROUPS ? latencyFlags(context) : null;
+  if (flags !== null) {
     // One count per (group, flags) pair, then each pair's count to the counts its flags name.
     const pairs = new Int32Array(groupCount << 8);
     for (let p = 0; p < entities.length; p++) {
