@@ -147,27 +147,33 @@ async function plainText(source: InputSource, path: string): Promise<OpenedSourc
     await file.close();
     return read === 0 ? null : undefined;
   }
-  const first = read;
   async function* chunks(): AsyncGenerator<Buffer> {
     try {
-      let at = first;
-      yield buffer.subarray(0, first);
-      for (;;) {
-        let n: number;
-        try {
-          n = (await file.read(buffer, 0, buffer.length, at)).bytesRead;
-        } catch (error) {
-          throw describeOpenError(source, error as NodeJS.ErrnoException);
-        }
-        if (n === 0) return;
-        at += n;
-        yield buffer.subarray(0, n);
+      yield head;
+      try {
+        yield* readChunks(file, buffer, read);
+      } catch (error) {
+        throw describeOpenError(source, error as NodeJS.ErrnoException);
       }
     } finally {
       await file.close();
     }
   }
   return { kind: 'text', chunks: chunks() };
+}
+
+/**
+ * A file's bytes from byte `at` to its end, read into `buffer` again and
+ * again (`plainText`, and a load worker's part of a file): a chunk is valid
+ * only until the next is asked for. The caller closes the file.
+ */
+export async function* readChunks(file: FileHandle, buffer: Buffer, at: number): AsyncGenerator<Buffer> {
+  for (;;) {
+    const { bytesRead } = await file.read(buffer, 0, buffer.length, at);
+    if (bytesRead === 0) return;
+    at += bytesRead;
+    yield buffer.subarray(0, bytesRead);
+  }
 }
 
 /**
