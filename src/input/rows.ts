@@ -280,7 +280,8 @@ export class RowReader {
    */
   lookAhead(piece: Uint8Array, delimiter: number): void {
     const column = this.map?.message_id;
-    if (column === undefined) return;
+    // Ids in order so far are appended without a hash table: there is nothing to warm.
+    if (column === undefined || this.messageIds.inOrder) return;
     if (this.aheadStarts.length < (piece.length >> 1) + 1) {
       this.aheadStarts = new Int32Array((piece.length >> 1) + 1);
       this.aheadEnds = new Int32Array((piece.length >> 1) + 1);

@@ -42,6 +42,67 @@ describe('ByteDictionary', () => {
   });
 });
 
+describe('ByteDictionary keys in order', () => {
+  const ids = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `M${String(from + i).padStart(7, '0')}`);
+
+  it('holds keys that come in order without a hash table, and builds it at the first key out of order', () => {
+    const dictionary = new ByteDictionary();
+    dictionary.reserve(200_000, 8);
+    const keys = ids(1, 50_001);
+    // Each key twice in a row (recipient rows, rows of one thread): the second is the last key.
+    expect(keys.flatMap((key) => [dictionary.idOf(key), dictionary.idOf(key)])).toEqual(keys.flatMap((_, i) => [i, i]));
+    expect(dictionary.inOrder).toBe(true);
+    // Arena and offsets only: 50,000 × 8 bytes and 200,000 offsets reserved, no 200,000-key table of 16-byte slots.
+    expect(dictionary.bytes).toBeLessThan(3_000_000);
+    // A key out of order: the table is built (sized for the 200,000 reserved), every key is found, new keys go on.
+    expect(dictionary.idOf('M0000007')).toBe(6);
+    expect(dictionary.inOrder).toBe(false);
+    expect(dictionary.bytes).toBeGreaterThan(200_000 * 16);
+    expect(keys.map((key) => dictionary.idOf(key))).toEqual(keys.map((_, i) => i));
+    expect(dictionary.idOf('A')).toBe(50_000);
+    expect(dictionary.idOf('M9999999')).toBe(50_001);
+    expect(dictionary.idOf('A')).toBe(50_000);
+    // Lengths order keys before bytes: '9' < '10'.
+    const numbers = new ByteDictionary();
+    expect(['9', '10', '11', '9'].map((k) => numbers.idOf(k))).toEqual([0, 1, 2, 0]);
+    expect(numbers.inOrder).toBe(false);
+  });
+
+  it('merges parts in order by appending (a key may straddle them), and looks up otherwise', () => {
+    const lookUps = vi.spyOn(ByteDictionary.prototype as unknown as { lookUpAll: () => unknown }, 'lookUpAll');
+    const of = (keys: string[]) => {
+      const d = new ByteDictionary();
+      for (const k of keys) d.idOf(k);
+      return d;
+    };
+    // A thread straddling the parts: the second part's first key is the first part's last.
+    const first = of(ids(1, 1000)), isNew = new Uint8Array(1001);
+    const merged = first.merge(of(ids(999, 2000)).state(), isNew);
+    expect(Array.from(merged.subarray(0, 3))).toEqual([998, 999, 1000]);
+    expect(Array.from(isNew.subarray(0, 3))).toEqual([0, 1, 1]);
+    expect(isNew.reduce((a, b) => a + b, 0)).toBe(1000);
+    expect(first.values()).toEqual(ids(1, 2000));
+    expect(first.inOrder).toBe(true);
+    // Then out of order: found where they were.
+    expect(first.idOf('M0000500')).toBe(499);
+    expect(first.idOf('M0001500')).toBe(1499);
+    expect(lookUps).not.toHaveBeenCalled();
+    // mergeLast in order: the same ids, then frozen.
+    const last = of(ids(1, 10));
+    expect(Array.from(last.mergeLast(of(ids(10, 13)).state()))).toEqual([9, 10, 11]);
+    expect(() => last.idOf('M0000001')).toThrow(/after freeze/);
+    expect(lookUps).not.toHaveBeenCalled();
+    // The other's keys start before the last here: looked up, the same ids as adding them one by one.
+    const overlapping = of(ids(1, 100));
+    const one = of(ids(1, 100));
+    const back = overlapping.merge(of([...ids(50, 60), 'A', ...ids(200, 210)]).state());
+    expect(lookUps).toHaveBeenCalledTimes(1);
+    expect(Array.from(back)).toEqual([...ids(50, 60), 'A', ...ids(200, 210)].map((k) => one.idOf(k)));
+    expect(overlapping.values()).toEqual(one.values());
+    lookUps.mockRestore();
+  });
+});
+
 describe('ByteDictionary.merge', () => {
   it('appends a disjoint dictionary as one-by-one adding would, and tells when the other is not disjoint', () => {
     const keys = randomKeys(30_000, 5);

@@ -23,6 +23,8 @@ export interface DictionaryState {
   /** The ids of the least and the greatest key (`trackRange`), or -1. */
   lowest?: number;
   highest?: number;
+  /** Whether every key sorts after the one before it (`compareKeys`): the keys came in order. */
+  ordered?: boolean;
 }
 
 /** Orders two keys by length, then byte by byte (any total order would do: it only has to tell ranges apart). */
@@ -130,6 +132,19 @@ export class ByteDictionary {
   private lastLength = -1;
   private lastWord0 = 0;
   private lastWord1 = 0;
+  /**
+   * Whether every key so far sorted after the one before it (by length,
+   * then bytes). Until one does not, keys are only appended, not hashed:
+   * a key is new when it sorts after the last, and the last when equal.
+   * Message ids of an export in id order (most are: ids count up with
+   * time) and thread ids of one sorted by thread never touch a hash table;
+   * on the benchmark that is 2.4 million random slot reads and writes per
+   * load thread saved, and the 64 MB table. The first key out of order
+   * builds the table (`leaveOrder`), and from then on it is as before.
+   */
+  private ordered = true;
+  /** The keys `reserve` made room for while in order, for the table `leaveOrder` builds. */
+  private reservedKeys = 0;
   private readonly strings: (string | undefined)[] = [];
 
   get size(): number {
@@ -147,9 +162,18 @@ export class ByteDictionary {
     if (this.count === 0) this.ranged = true;
   }
 
+  /** Whether the keys so far came in order, and are held without a hash table (see `ordered`). */
+  get inOrder(): boolean {
+    return this.ordered;
+  }
+
   /** Makes room for `keys` keys of about `keyBytes` bytes each, so the tables do not double past it. */
   reserve(keys: number, keyBytes: number): void {
     this.reserveKeys(keys, keyBytes);
+    if (this.ordered) {
+      this.reservedKeys = Math.max(this.reservedKeys, keys);
+      return;
+    }
     let size = this.mask + 1;
     while (keys * 4 > size * 3) size *= 2;
     if (size > this.mask + 1) this.resizeTable(size);
@@ -179,7 +203,7 @@ export class ByteDictionary {
    * on message ids (issue 16).
    */
   warm(bytes: Uint8Array, starts: Int32Array, ends: Int32Array, count: number): void {
-    if (this.mask < 0) return;
+    if (this.mask < 0 || this.ordered) return;
     if (warmSlots.length < count) warmSlots = new Int32Array(count);
     const slots = warmSlots, mask = this.mask, table = this.table;
     for (let k = 0; k < count; k++) slots[k] = (hashKey(bytes, starts[k]!, ends[k]!) & mask) * STRIDE;
@@ -191,6 +215,14 @@ export class ByteDictionary {
 
   /** The id of bytes[start, end), adding it when new. */
   id(bytes: Uint8Array, start: number, end: number): number {
+    if (this.ordered) {
+      const count = this.count;
+      if (count === 0) return this.append(bytes, start, end);
+      const order = compareKeys(bytes, start, end, this.arena, this.offsets[count - 1]!, this.offsets[count]!);
+      if (order > 0) return this.append(bytes, start, end);
+      if (order === 0) return count - 1;
+      this.leaveOrder();
+    }
     const length = end - start;
     const short = length <= SHORT;
     // The previous key first: consecutive rows often share a thread, patient or category. A longer
@@ -252,6 +284,14 @@ export class ByteDictionary {
    * instead of jumping about it (issue 16: a key-by-key merge took a second).
    */
   merge(other: DictionaryState, isNew: Uint8Array | null = null): Int32Array {
+    const inOrder = this.appendInOrder(other);
+    if (inOrder !== null) {
+      if (isNew !== null) {
+        isNew.fill(1, 0, other.count);
+        if (inOrder.firstFound) isNew[0] = 0;
+      }
+      return inOrder.ids;
+    }
     this.ranged = false;
     const { ids, hashes, words, added } = this.lookUpAll(other);
     const n = other.count;
@@ -282,6 +322,66 @@ export class ByteDictionary {
   }
 
   /**
+   * `merge` when the keys here and the other's each came in order and the
+   * other's first sorts no earlier than the last here (the parts of an
+   * export in id order, or sorted by thread; a thread may straddle the
+   * parts): its keys are appended, its first found here when it is the
+   * last, and the keys stay in order. No lookups, no hash table. Null
+   * when this does not apply.
+   */
+  private appendInOrder(other: DictionaryState): { ids: Int32Array; firstFound: boolean } | null {
+    if (!this.ordered || other.ordered !== true) return null;
+    const n = other.count, count = this.count;
+    let firstFound = false;
+    if (count > 0 && n > 0) {
+      const order = compareKeys(other.arena, other.offsets[0]!, other.offsets[1]!, this.arena, this.offsets[count - 1]!, this.offsets[count]!);
+      if (order < 0) return null;
+      firstFound = order === 0;
+    }
+    const from = firstFound ? 1 : 0;
+    const ids = new Int32Array(n);
+    if (firstFound) ids[0] = count - 1;
+    for (let k = from; k < n; k++) ids[k] = count + k - from;
+    this.reserveKeys(count + n - from, 0);
+    this.appendAll(other, from);
+    return { ids, firstFound };
+  }
+
+  /**
+   * Builds the hash table of the keys so far, which came in order (see
+   * `ordered`), and leaves that mode: the table is sized for them and for
+   * what `reserve` asked, and filled in slot order, as `merge` places keys.
+   */
+  private leaveOrder(): void {
+    this.ordered = false;
+    const n = this.count;
+    if (this.ranged && n > 0) {
+      this.lowest = 0;
+      this.highest = n - 1;
+    }
+    let size = this.mask + 1;
+    while (Math.max(n, this.reservedKeys) * 4 > size * 3) size *= 2;
+    if (size > this.mask + 1) {
+      this.table = new Int32Array(size * STRIDE).fill(-1);
+      this.mask = size - 1;
+    }
+    if (n === 0) return;
+    const hashes = new Int32Array(n), words = new Int32Array(2 * n);
+    for (let k = 0; k < n; k++) {
+      hashes[k] = hashKey(this.arena, this.offsets[k]!, this.offsets[k + 1]!);
+      words[2 * k] = scratch0;
+      words[2 * k + 1] = scratch1;
+    }
+    const records = slotRecords(hashes, words, this.offsets, this.mask);
+    for (let at = 0; at < records.length; at += 4) {
+      const hash = records[at]!;
+      let slot = hash & this.mask;
+      while (this.table[slot * STRIDE] !== -1) slot = (slot + 1) & this.mask;
+      this.place(slot, records[at + 3]! >>> 4, tagOfCode(hash, records[at + 3]! & 15), records[at + 1]!, records[at + 2]!);
+    }
+  }
+
+  /**
    * The ids here of another dictionary's keys (negative for keys not here),
    * looked up in slot order. Each key's hash, words and number go into one
    * 16-byte record, the records sorted by slot band (a counting sort), so
@@ -290,6 +390,7 @@ export class ByteDictionary {
    * key: half a second for the benchmark's 2.4 million message ids (issue 16).
    */
   private lookUpAll(other: DictionaryState): { ids: Int32Array; hashes: Int32Array; words: Int32Array; added: number } {
+    if (this.ordered) this.leaveOrder();
     const n = other.count;
     const ids = new Int32Array(n);
     const hashes = new Int32Array(n);
@@ -322,6 +423,11 @@ export class ByteDictionary {
    * about 0.15 s of the serial merge (issue 16).
    */
   mergeLast(other: DictionaryState): Int32Array {
+    const inOrder = this.appendInOrder(other);
+    if (inOrder !== null) {
+      this.freeze();
+      return inOrder.ids;
+    }
     const { ids, added } = this.lookUpAll(other);
     if (added > 0) {
       const first = this.count;
@@ -347,19 +453,19 @@ export class ByteDictionary {
     return true;
   }
 
-  /** Appends all the other's keys, in one copy of their bytes. */
-  private appendAll(other: DictionaryState): void {
-    const bytes = other.offsets[other.count]! - other.offsets[0]!;
+  /** Appends the other's keys from key `first` on, in one copy of their bytes (the offsets must have room). */
+  private appendAll(other: DictionaryState, first = 0): void {
+    const start = other.offsets[first]!, bytes = other.offsets[other.count]! - start;
     if (this.used + bytes > this.arena.length) {
       const arena = new Uint8Array(this.used + bytes);
       arena.set(this.arena.subarray(0, this.used));
       this.arena = arena;
     }
-    this.arena.set(other.arena.subarray(other.offsets[0]!, other.offsets[other.count]!), this.used);
-    const shift = this.used - other.offsets[0]!, offsets = this.offsets, from = other.offsets, count = this.count;
-    for (let k = 1; k <= other.count; k++) offsets[count + k] = from[k]! + shift;
+    this.arena.set(other.arena.subarray(start, start + bytes), this.used);
+    const shift = this.used - start, offsets = this.offsets, from = other.offsets, count = this.count;
+    for (let k = 1; k <= other.count - first; k++) offsets[count + k] = from[first + k]! + shift;
     this.used += bytes;
-    this.count += other.count;
+    this.count += other.count - first;
   }
 
   /** Appends the bytes of the other's new keys (ids[k] < 0) as ids first, first+1, …. */
@@ -391,7 +497,7 @@ export class ByteDictionary {
     this.count = count;
     this.used = this.offsets[count]!;
     this.last = -1;
-    this.resizeTable(this.mask + 1, count);
+    if (!this.ordered) this.resizeTable(this.mask + 1, count);
   }
 
   /** The id of a string key, adding it when new. */
@@ -406,6 +512,16 @@ export class ByteDictionary {
   }
 
   private add(bytes: Uint8Array, start: number, end: number, slot: number, tag: number, word0: number, word1: number): number {
+    const id = this.append(bytes, start, end);
+    this.place(slot, id, tag, word0, word1);
+    if (this.ranged) this.widenRange(id);
+    // Load factor at most 0.75: linear probing stays short with a well-mixed hash.
+    if (this.count * 4 > (this.mask + 1) * 3) this.resizeTable((this.mask + 1) * 2);
+    return id;
+  }
+
+  /** Appends a key's bytes as the next id (nothing in the hash table). */
+  private append(bytes: Uint8Array, start: number, end: number): number {
     const id = this.count++;
     const length = end - start;
     if (this.used + length > this.arena.length) {
@@ -424,10 +540,6 @@ export class ByteDictionary {
     this.offsets[id] = this.used;
     this.used += length;
     this.offsets[id + 1] = this.used;
-    this.place(slot, id, tag, word0, word1);
-    if (this.ranged) this.widenRange(id);
-    // Load factor at most 0.75: linear probing stays short with a well-mixed hash.
-    if (this.count * 4 > (this.mask + 1) * 3) this.resizeTable((this.mask + 1) * 2);
     return id;
   }
 
@@ -443,10 +555,11 @@ export class ByteDictionary {
 
   /** Whether every key here sorts before every key of the other, or after (false when either range is not known). */
   private rangesApart(other: DictionaryState): boolean {
-    if (!this.ranged || this.highest < 0 || other.lowest === undefined || other.lowest < 0 || other.highest === undefined) return false;
-    const key = (state: DictionaryState, id: number) => [state.arena, state.offsets[id]!, state.offsets[id + 1]!] as const;
     const mine = this.state();
-    return compareKeys(...key(mine, this.highest), ...key(other, other.lowest)) < 0 || compareKeys(...key(other, other.highest), ...key(mine, this.lowest)) < 0;
+    if (mine.lowest === undefined || mine.lowest < 0 || mine.highest === undefined) return false;
+    if (other.lowest === undefined || other.lowest < 0 || other.highest === undefined) return false;
+    const key = (state: DictionaryState, id: number) => [state.arena, state.offsets[id]!, state.offsets[id + 1]!] as const;
+    return compareKeys(...key(mine, mine.highest), ...key(other, other.lowest)) < 0 || compareKeys(...key(other, other.highest), ...key(mine, mine.lowest)) < 0;
   }
 
   private place(slot: number, id: number, tag: number, word0: number, word1: number): void {
@@ -475,12 +588,15 @@ export class ByteDictionary {
   /** The keys as plain typed arrays (to send from a worker thread and `merge`). */
   state(): DictionaryState {
     const state: DictionaryState = { arena: this.arena.subarray(0, this.used), offsets: this.offsets.subarray(0, this.count + 1), count: this.count };
+    // Keys in order: the first is the least, the last the greatest.
+    if (this.ordered) return { ...state, ordered: true, lowest: this.count - 1 >= 0 ? 0 : -1, highest: this.count - 1 };
     return this.ranged ? { ...state, lowest: this.lowest, highest: this.highest } : state;
   }
 
   /** Releases the lookup tables once no key will be added: value() and compare() still work. */
   freeze(): void {
     this.ranged = false;
+    this.ordered = false;
     this.table = new Int32Array(0);
     this.mask = -1;
     this.last = -1;
