@@ -29,6 +29,12 @@ describe('orderByKey', () => {
     ] as const) {
       const keys = Float64Array.from({ length: n }, () => Math.floor(random() * span));
       expect([...orderByKey(keys)]).toEqual(reference(keys));
+      // Whole seconds in milliseconds (sorted as seconds), and all but one of them: the same order as a comparator's.
+      const seconds = keys.map((k) => k * 1000);
+      expect([...orderByKey(seconds)]).toEqual(reference(seconds));
+      seconds[n >> 1] = seconds[n >> 1]! + 1;
+      expect([...orderByKey(seconds)]).toEqual(reference(seconds));
+      expect([...sortByKey(seconds).sorted]).toEqual([...seconds].sort((a, b) => a - b));
     }
   });
 
