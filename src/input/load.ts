@@ -369,8 +369,11 @@ function buildThreads(
   keyCount: number,
   tagCount: number,
 ): { thread: Int32Array; count: number } {
-  const root = new Int32Array(keyCount);
-  for (let k = 0; k < keyCount; k++) root[k] = k;
+  // With a thread id on every row (the thread_id column), no message is linked to a parent: no roots to find.
+  let linked = false;
+  for (let i = 0; i < keys.length && !linked; i++) linked = tags[i]! < 0;
+  const root = new Int32Array(linked ? keyCount : 0);
+  for (let k = 0; k < root.length; k++) root[k] = k;
   const find = (k: number): number => {
     while (root[k] !== k) {
       root[k] = root[root[k]!]!;
@@ -378,7 +381,7 @@ function buildThreads(
     }
     return k;
   };
-  for (let i = 0; i < keys.length; i++) {
+  for (let i = 0; i < keys.length && linked; i++) {
     const p = parents[i]!;
     if (p >= 0) {
       const a = find(keys[i]!), b = find(p);
@@ -386,7 +389,7 @@ function buildThreads(
     }
   }
   const byTag = new Int32Array(tagCount).fill(-1);
-  const byRoot = new Int32Array(keyCount).fill(-1);
+  const byRoot = new Int32Array(root.length).fill(-1);
   const thread = sharedArray(Int32Array, keys.length);
   let count = 0;
   for (let i = 0; i < keys.length; i++) {
