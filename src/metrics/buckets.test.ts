@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bucketBy, countsPerGroup, distinctKeysPerGroup, distinctPerGroup, MAX_PAIR_BITS, narrowGroups, orderByKey, sortByKey } from './buckets.js';
+import { bucketBy, countsPerGroup, distinctKeysPerGroup, distinctPerGroup, gatherGroup, MAX_PAIR_BITS, narrowGroups, orderByKey, sortByKey } from './buckets.js';
 
 /** A small deterministic generator (no Math.random in tests). */
 function lcg(seed: number) {
@@ -54,6 +54,24 @@ describe('orderByKey', () => {
     // group 0: keys 5, 9, 3 → 3, 5, 9; group 1: keys 3, 1 → 1, 3.
     expect(members(0)).toEqual([3, 5, 9]);
     expect(members(1)).toEqual([1, 3]);
+  });
+});
+
+describe('gatherGroup', () => {
+  it('gathers a group’s figures by its positions; reads them as they lie when the group holds every position in between', () => {
+    const values = Float64Array.of(10, 11, 12, 13, 14);
+    // Group 0 holds positions 1 and 3, group 1 positions 0, 2, 4 (buckets of [1, 0, 1, 0, 1]).
+    const { order, start } = bucketBy(Int32Array.of(1, 0, 1, 0, 1), 2);
+    expect([...gatherGroup(values, order, start[0]!, start[1]!, false)]).toEqual([11, 13]);
+    expect([...gatherGroup(values, order, start[1]!, start[2]!, false)]).toEqual([10, 12, 14]);
+    // One group of every position: a view of the values, or with writable a copy that leaves them alone.
+    const all = bucketBy(new Int32Array(5), 1);
+    const view = gatherGroup(values, all.order, 0, 5, false);
+    expect(view.buffer).toBe(values.buffer);
+    const copy = gatherGroup(values, all.order, 0, 5, true);
+    copy[0] = -1;
+    expect([...values]).toEqual([10, 11, 12, 13, 14]);
+    expect([...gatherGroup(values, all.order, 2, 2, true)]).toEqual([]);
   });
 });
 

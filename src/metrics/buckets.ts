@@ -127,6 +127,23 @@ export function countsPerGroup(groupOf: ArrayLike<number>, buckets: Buckets, gro
   return out;
 }
 
+/**
+ * values[order[q]] for q in [from, to): one group's figures, with `order`
+ * a bucket's positions (increasing). When they are from…to−1 themselves (a
+ * group holding every position, as the overall row's), the figures are read
+ * as they lie: a view, or with `writable` a copy in one move, instead of a
+ * gather of millions one by one. A view must not be written to.
+ *
+ * @example gatherGroup(Float64Array.of(5, 6, 7), Int32Array.of(0, 2), 0, 2, false) // [5, 7]
+ */
+export function gatherGroup(values: Float64Array, order: Int32Array, from: number, to: number, writable: boolean): Float64Array {
+  // Increasing positions from `from` to `to − 1`, to − from of them: every one in between.
+  if (to > from && order[from] === from && order[to - 1] === to - 1) return writable ? values.slice(from, to) : values.subarray(from, to);
+  const out = new Float64Array(to - from);
+  for (let q = from; q < to; q++) out[q - from] = values[order[q]!]!;
+  return out;
+}
+
 const RADIX_BITS = 11;
 const RADIX = 1 << RADIX_BITS;
 const TWO_32 = 2 ** 32;

@@ -2,7 +2,7 @@ import { groupEntities, type Dimension } from '../model/groups.js';
 import { SENDER_PATIENT } from '../model/store.js';
 import { MS_PER_HOUR } from '../model/zone.js';
 import type { ColumnSpec, Row } from '../output/report.js';
-import { bucketBy, narrowGroups, sortByKey } from './buckets.js';
+import { bucketBy, gatherGroup, narrowGroups, sortByKey } from './buckets.js';
 import { groupColumns, groupRow, percent, remember, setShare, windowMask, withIntervals, type MetricContext, type MetricTable, type WithinBound } from './context.js';
 import { meanOrNull, quantileBySelection, quantileSorted } from './quantile.js';
 import { kaplanMedian, kaplanMedianInterval, kaplanMeier, sharePercentAt } from './survival.js';
@@ -236,12 +236,9 @@ function latencyRows(context: MetricContext, dims: Dimension[]): Row[] {
   const censoredByGroup = groupsInOrder(times.unansweredOrder, groupOf, groupCount);
   return groups.sorted.map((g) => {
     const from = byGroup.start[g]!, to = byGroup.start[g + 1]!;
-    const hours = new Float64Array(to - from);
-    const businessHours = new Float64Array(to - from);
-    for (let q = from; q < to; q++) {
-      hours[q - from] = times.waitHours[byGroup.order[q]!]!;
-      businessHours[q - from] = times.businessHours[byGroup.order[q]!]!;
-    }
+    const hours = gatherGroup(times.waitHours, byGroup.order, from, to, false);
+    // Selection reorders its values: a copy.
+    const businessHours = gatherGroup(times.businessHours, byGroup.order, from, to, true);
     const answered = to - from;
     const row: Row = {
       ...groupRow(groups, g),
@@ -257,10 +254,7 @@ function latencyRows(context: MetricContext, dims: Dimension[]): Row[] {
     setShare(row, 'pct_within_2_business_days', withinBusiness[g]!, total[g]!, z);
     row.pending = pending[g]!;
     // Follow-up of each unanswered index message: from sending to the as-of time.
-    const censored = new Float64Array(censoredByGroup.start[g + 1]! - censoredByGroup.start[g]!);
-    for (let q = censoredByGroup.start[g]!; q < censoredByGroup.start[g + 1]!; q++) {
-      censored[q - censoredByGroup.start[g]!] = times.followUpHours[censoredByGroup.order[q]!]!;
-    }
+    const censored = gatherGroup(times.followUpHours, censoredByGroup.order, censoredByGroup.start[g]!, censoredByGroup.start[g + 1]!, false);
     Object.assign(row, kaplanMeierColumns(hours, censored, settings.within, z));
     return row;
   });
