@@ -84,6 +84,21 @@ describe('tables computed in the section worker (issue 16)', () => {
     expect(splitsInTwo(outputPlan('json', ['volume', 'after-hours'], []))).toBe(false);
   });
 
+  it('can be started before the context exists (once a parallel load has read the file) and given it after', async () => {
+    const plan = outputPlan('json', SECTION_NAMES, []);
+    const serial = await computeTables(await contextFor(), plan);
+    const context = await contextFor();
+    const early = SectionWorker.spawn(WORKER);
+    expect(early).not.toBeNull();
+    const begun = early!.begin(context, undefined, 0);
+    expect(begun).toBe(early);
+    expect(JSON.stringify(await computeTables(context, plan, undefined, begun))).toBe(JSON.stringify(serial));
+    // Too few messages for it: stopped, and the tables are computed here.
+    const idle = SectionWorker.spawn(WORKER)!;
+    expect(idle.begin(context, undefined)).toBeNull();
+    expect(await idle.compute({ tables: plan.tables, curveHours: undefined })).toBeNull();
+  });
+
   it('falls back to this thread when the worker cannot run', async () => {
     const plan = outputPlan('json', SECTION_NAMES, ['role']);
     const serial = await computeTables(await contextFor(), plan);

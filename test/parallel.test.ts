@@ -63,6 +63,7 @@ beforeAll(async () => {
 /** Everything loadMessages returns, as plain data. */
 async function load(files: string[], shape: Shape | 'canonical', parallel: { minBytes: number; share: number } | null) {
   const epic = shape === 'epic-ehi';
+  let reads = 0;
   const { store, report } = await dist.loadMessages({
     sources: dist.inputSources(files.map((f) => join(dir, f))),
     preset: dist.getPreset(epic ? 'epic-clarity' : 'canonical'),
@@ -71,11 +72,13 @@ async function load(files: string[], shape: Shape | 'canonical', parallel: { min
     vocabularies: dist.makeVocabularies({ sender_type: dist.getPreset(epic ? 'epic-clarity' : 'canonical').senderTypes ?? {} }),
     systemSenders: epic ? [GENERIC_SENDER] : [],
     parallel,
+    onParallelRead: () => reads++,
   });
   const { messageIds, extraRecipients, ...columns } = store;
   const { parallelParts, ...rest } = report;
   return {
     parallelParts,
+    reads,
     loaded: {
       columns: Object.fromEntries(Object.entries(columns).map(([k, v]) => [k, ArrayBuffer.isView(v) ? Array.from(v as Int32Array) : v])),
       messageIds: Array.from({ length: messageIds.size }, (_, k) => messageIds.value(k)),
@@ -108,10 +111,13 @@ describe('the parallel loader builds the store the serial loader builds (issue 1
     it(c.name, async () => {
       const serial = await load(c.files, c.shape ?? 'canonical', null);
       expect(serial.parallelParts).toBe(0);
+      expect(serial.reads).toBe(0);
       let merged = 0;
       for (const share of SHARES) {
         const parallel = await load(c.files, c.shape ?? 'canonical', { minBytes: 0, share });
         expect(parallel.loaded, `split at ${share}`).toEqual(serial.loaded);
+        // Told once both threads have read (the section worker starts then), for each part merged at least.
+        expect(parallel.reads).toBeGreaterThanOrEqual(parallel.parallelParts);
         merged += parallel.parallelParts;
       }
       if (c.merged === 'no') expect(merged).toBe(0);

@@ -79,7 +79,7 @@ async function progressBar(settings: InputSettings): Promise<{ update: (bytes: n
  * Reads the roster and messages, applies --strict, and resolves clinicians
  * and the work window (holidays for the years the data covers).
  */
-export async function analyse(settings: InputSettings, options: { warnSkipped?: boolean } = {}): Promise<Analysis> {
+export async function analyse(settings: InputSettings, options: { warnSkipped?: boolean; onParallelRead?: () => void } = {}): Promise<Analysis> {
   runState.inputs = describeInputs(settings);
   const roster = settings.rosterFile ? readRoster(settings.rosterFile, settings.vocabularies) : undefined;
   const progress = await progressBar(settings);
@@ -87,6 +87,7 @@ export async function analyse(settings: InputSettings, options: { warnSkipped?: 
   try {
     loaded = await loadMessages({
       ...(progress ? { onProgress: progress.update } : {}),
+      ...(options.onParallelRead ? { onParallelRead: options.onParallelRead } : {}),
       sources: settings.sources,
       preset: settings.preset,
       map: settings.map,

@@ -468,11 +468,15 @@ export async function runMetrics(command: Command, files: string[], names: reado
   const dims = parseBy(optionString(raw, 'by'));
   const metric = metricSettings(raw);
   const privacy = privacySettings(raw);
-  const analysis = await analyse(settings);
+  // The section worker is started once a parallel load has read a file: its thread starts while this one merges.
+  const early: { worker: SectionWorker | null } = { worker: null };
+  const analysis = await analyse(settings, { onParallelRead: () => (early.worker ??= SectionWorker.spawn()) });
   const context = metricContext(analysis, metric, privacy);
   charts?.drawEarly(hoursData(memorySource(context, [])));
   const plan = outputPlan(format, names, dims);
-  const helper = splitsInTwo(plan) ? SectionWorker.start(context, privacy.pseudonymize) : null;
+  const splits = splitsInTwo(plan);
+  if (!splits) early.worker?.stop();
+  const helper = splits ? (early.worker?.begin(context, privacy.pseudonymize) ?? SectionWorker.start(context, privacy.pseudonymize)) : null;
   const computed = await computeTables(context, plan, charts !== undefined && privacy.minCell === undefined ? (part) => charts.drawEarly(part) : undefined, helper);
   const { all, sections, suppression } = finishSections(plan, computed, privacy.minCell, (tables) => memorySource(context, tables));
   const report: Report = {

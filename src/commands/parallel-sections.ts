@@ -42,6 +42,11 @@ export interface SectionJob {
   curveHours?: number | undefined;
 }
 
+/** The worker's first message: the run's context. */
+export interface ContextMessage {
+  context: SharedContextData;
+}
+
 export type SectionReply = { sections: Section[]; curve?: Row[] } | { error: string };
 
 /** Large arrays go on shared memory; any that is not there yet is copied there (they all are, from the loader). */
@@ -107,14 +112,41 @@ export class SectionWorker {
 
   /** A worker for this context, or null: too few messages, one core, MSGWORK_THREADS=1, or it could not start. */
   static start(context: MetricContext, pseudonymize: string | undefined, options: { minMessages?: number; url?: URL } = {}): SectionWorker | null {
-    if (context.store.count < (options.minMessages ?? PARALLEL_SECTIONS_MIN_MESSAGES) || !parallelAllowed()) return null;
+    if (context.store.count < (options.minMessages ?? PARALLEL_SECTIONS_MIN_MESSAGES)) return null;
+    return SectionWorker.spawn(options.url)?.begin(context, pseudonymize, options.minMessages) ?? null;
+  }
+
+  /**
+   * A worker started before there is a context to give it (`begin`), or
+   * null (one core, MSGWORK_THREADS=1, or it could not start). Started when
+   * a parallel load has read the file, its thread and modules load (about
+   * 70 ms) on the core the merge leaves idle, not after the context is made.
+   */
+  static spawn(url?: URL): SectionWorker | null {
+    if (!parallelAllowed()) return null;
     try {
-      const worker = new Worker(options.url ?? new URL('./section-worker.js', import.meta.url), { workerData: contextData(context, pseudonymize) });
+      const worker = new Worker(url ?? new URL('./section-worker.js', import.meta.url));
       worker.unref();
       return new SectionWorker(worker);
     } catch {
       return null;
     }
+  }
+
+  /** Gives a spawned worker the run's context; null, the worker stopped, when there are too few messages for it. */
+  begin(context: MetricContext, pseudonymize: string | undefined, minMessages = PARALLEL_SECTIONS_MIN_MESSAGES): SectionWorker | null {
+    if (context.store.count < minMessages || this.stopped) {
+      this.stop();
+      return null;
+    }
+    this.worker.postMessage({ context: contextData(context, pseudonymize) } satisfies ContextMessage);
+    return this;
+  }
+
+  /** Stops a worker that will not be asked anything. */
+  stop(): void {
+    this.stopped = true;
+    void this.worker.terminate();
   }
 
   /** Its answer to one job (then it stops), or null when it failed: the caller computes those tables itself. */

@@ -43,6 +43,8 @@ export interface LoadOptions {
   maxField?: number;
   /** Called with the bytes read so far, for progress bars. */
   onProgress?: (bytes: number) => void;
+  /** Called once both threads of a parallel load have read their parts, before the rows are merged. */
+  onParallelRead?: () => void;
   /**
    * Reading a large file in two threads: files from `minBytes` on, the main
    * thread reading about `share` of it (default SPLIT_SHARE); null reads in one thread.
@@ -216,6 +218,7 @@ export async function loadMessages(options: LoadOptions): Promise<Loaded> {
                       return false;
                     }
                     const result = await worker.result();
+                    options.onParallelRead?.();
                     // Its hash tables go before the merge makes more (peak memory, SPEC 6).
                     await worker.end();
                     if (!('rows' in result) || !mergeRows(reader, result.rows, line, summary, source === options.sources.at(-1))) return false;
