@@ -356,6 +356,18 @@ export class RowReader {
     return this.decoder.decode(this.buf.subarray(this.fs, this.fe));
   }
 
+  /** The code of the category `system` (-1 while there is none), looked up again only when a category is added. */
+  private systemCategory(): number {
+    if (this.categories.size !== this.categoriesSeen) {
+      this.categoriesSeen = this.categories.size;
+      this.systemCategoryCode = this.categories.values.indexOf('system');
+    }
+    return this.systemCategoryCode;
+  }
+
+  private categoriesSeen = 0;
+  private systemCategoryCode = -1;
+
   private isSystemSender(user: number): boolean {
     let flag = this.senderIsSystem[user];
     if (flag === undefined) flag = this.senderIsSystem[user] = this.settings.systemSenders.has(this.users.value(user)) ? 1 : 0;
@@ -415,7 +427,7 @@ export class RowReader {
     const categoryCode = this.label(record, c.category, this.categoryField);
     // Automated: by sender type, by category (system message, Epic type 999), or a declared sender (SPEC 1.3).
     let systemSender = -1;
-    if (type !== 2 && categoryCode >= 0 && this.categories.values[categoryCode] === 'system') type = 2;
+    if (type !== 2 && categoryCode >= 0 && categoryCode === this.systemCategory()) type = 2;
     if (type === SENDER_CLINICIAN && settings.systemSenders.size > 0 && this.isSystemSender(senderUser)) {
       type = 2;
       systemSender = senderUser;
