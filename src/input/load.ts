@@ -217,7 +217,7 @@ export async function loadMessages(options: LoadOptions): Promise<Loaded> {
                       worker.stop();
                       return false;
                     }
-                    const result = await worker.result();
+                    const result = await worker.resultWhileMapping(reader);
                     options.onParallelRead?.();
                     // Its hash tables go before the merge makes more (peak memory, SPEC 6).
                     await worker.end();

@@ -189,6 +189,9 @@ export function exportRows(reader: RowReader, summary: PartRows['summary'], gapT
   return { rows, transfer: [...transfer] };
 }
 
+/** Places of a column touched at a time while the worker reads (`resultWhileMapping`). */
+const MAP_SLICE = 1 << 20;
+
 /** A running worker reading the second part of a file. */
 export class PartWorker {
   private readonly worker: Worker;
@@ -212,6 +215,27 @@ export class PartWorker {
   }
 
   result(): Promise<PartResult> {
+    return this.done;
+  }
+
+  /**
+   * Waits for the worker's rows, meanwhile mapping the memory the merge
+   * will write into: the places reserved past the main thread's rows in
+   * each column and in the row of each message id. Written first by the
+   * merge, each new page cost a fault then (about 0.1 s of the merge on the
+   * benchmark); when this thread finishes its part first, they cost nothing.
+   * The pages are touched a slice at a time, and no more once the rows are here.
+   */
+  async resultWhileMapping(reader: RowReader): Promise<PartResult> {
+    let arrived = false;
+    void this.done.then(() => (arrived = true));
+    const columns: Column<Int32Array | Float64Array | Uint8Array | Int16Array>[] = [...COLUMN_NAMES.map((name) => reader.columns[name]), reader.rowOfKey];
+    for (const column of columns) {
+      for (let from = 0; !arrived && column.touch(from, MAP_SLICE); from += MAP_SLICE) {
+        // A turn of the event loop, for the worker's message.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
     return this.done;
   }
 

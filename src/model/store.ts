@@ -83,6 +83,18 @@ export class Column<T extends TypedArray> {
     this.data = bigger;
   }
 
+  /**
+   * Writes zeros over `count` of the unused places from `from` places past
+   * the values (not past the capacity), so that their memory is mapped now,
+   * not when values are written there. False when there were none left.
+   */
+  touch(from: number, count: number): boolean {
+    const start = this.length + from;
+    if (start >= this.data.length) return false;
+    this.data.fill(0 as never, start, Math.min(this.data.length, start + count));
+    return true;
+  }
+
   /** Appends values, each (but negative ones, which mean none) through `map` when given. */
   append(values: ArrayLike<number>, map?: Int32Array): void {
     this.reserve(this.length + values.length);
