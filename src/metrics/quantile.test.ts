@@ -1,7 +1,7 @@
 import { median } from 'simple-statistics';
 import { describe, expect, it } from 'vitest';
 import { random } from '../generate/synthetic.js';
-import { meanOrNull, quantile, quantileBySelection, quantileSorted } from './quantile.js';
+import { meanOrNull, quantile, quantileBySelection, quantileOfCounts, quantileSorted } from './quantile.js';
 
 describe('quantileSorted (type 7)', () => {
   it('matches R quantile() values', () => {
@@ -31,6 +31,26 @@ describe('quantileSorted (type 7)', () => {
     expect(quantile([], 0.5)).toBeNull();
     expect(meanOrNull([])).toBeNull();
     expect(meanOrNull([1, 2, 6])).toBe(3);
+  });
+});
+
+describe('quantileOfCounts', () => {
+  it('gives exactly what quantileSorted gives on the whole numbers the counts stand for', () => {
+    // [0, 1, 1, 1, 3]: p 0.9 → h 3.6, between ranks 3 (1) and 4 (3) → 1 + 0.6 × 2 = 2.2.
+    expect(quantileOfCounts(Int32Array.of(1, 3, 0, 1), 0, 4, 5, 0.9)).toBe(quantileSorted([0, 1, 1, 1, 3], 0.9));
+    let state = 5;
+    const random = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    for (let trial = 0; trial < 300; trial++) {
+      const n = 1 + Math.floor(random() * 200);
+      const size = 1 + Math.floor(random() * 12);
+      const values = Array.from({ length: n }, () => Math.floor(random() ** 2 * size));
+      // The counts of one group among others: at an offset in a larger table.
+      const counts = new Int32Array(3 * size);
+      for (const v of values) counts[size + v]!++;
+      const sorted = Float64Array.from(values).sort();
+      for (const p of [0, 0.1, 0.5, 0.9, 1]) expect(quantileOfCounts(counts, size, size, n, p)).toBe(quantileSorted(sorted, p));
+    }
+    expect(() => quantileOfCounts(new Int32Array(3), 0, 3, 0, 0.5)).toThrow(/no values/);
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { contextOf, HAND_MADE } from '../../test/support/context.js';
-import { rounds } from './rounds.js';
+import { roundCounts, rounds } from './rounds.js';
 
 // Runs and rounds of the hand-made threads:
 //   t1 C P C = 1 (the opening clinician run is not a round)    duration 09:00-12:00 = 3 h
@@ -34,5 +34,21 @@ describe('rounds (SPEC 2.4)', async () => {
     for (let k = 0; k < 12; k++) lines.push(`x${String(k).padStart(2, '0')},t,2024-03-04 ${String(8 + k).padStart(2, '0')}:00,${k % 2 ? 'clinician' : 'patient'},${k % 2 ? 'A' : ''},p`);
     const row = rounds(await contextOf(lines.join('\n') + '\n', { roster: null }), []).rows[0]!;
     expect(row).toMatchObject({ threads: 1, messages: 12, mean_rounds: 6, rounds_5_plus: 1, pct_le_4_rounds: 0, median_duration_hours: 11 });
+  });
+
+  it('gives the same table from counts by (group, rounds) as from each group’s values, which it uses when the counts would not fit', async () => {
+    const { generatedExport } = await import('../../test/support/fixtures.js');
+    const generated = await contextOf(generatedExport({ threads: 400, seed: 5, start: '2024-01-08', days: 90 }).csv, { roster: null });
+    const withCounts = ['role', 'clinician', 'month'].map((d) => rounds(generated, [d as 'role']).rows);
+    const saved = roundCounts.max;
+    roundCounts.max = 0;
+    try {
+      const fresh = await contextOf(generatedExport({ threads: 400, seed: 5, start: '2024-01-08', days: 90 }).csv, { roster: null });
+      expect(['role', 'clinician', 'month'].map((d) => rounds(fresh, [d as 'role']).rows)).toEqual(withCounts);
+    } finally {
+      roundCounts.max = saved;
+    }
+    expect(withCounts[0]!.length).toBeGreaterThan(1);
+    expect(withCounts[0]!.some((r) => r.rounds_5_plus! > 0 || r.median_rounds !== 1)).toBe(true);
   });
 });

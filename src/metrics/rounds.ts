@@ -2,9 +2,9 @@ import { groupEntities, type Dimension } from '../model/groups.js';
 import { SENDER_CLINICIAN, SENDER_PATIENT } from '../model/store.js';
 import { MS_PER_HOUR } from '../model/zone.js';
 import type { ColumnSpec, Row } from '../output/report.js';
-import { bucketBy } from './buckets.js';
+import { bucketBy, gatherGroup } from './buckets.js';
 import { groupColumns, groupRow, range, remember, setShare, windowMask, withIntervals, type MetricContext, type MetricTable } from './context.js';
-import { meanOrNull, quantileBySelection } from './quantile.js';
+import { quantileBySelection, quantileOfCounts } from './quantile.js';
 
 /**
  * Rounds (SPEC 2.4). A round is a patient run followed by a clinician run;
@@ -85,6 +85,19 @@ function threadDurations(context: MetricContext): Float64Array {
   });
 }
 
+/** The most (group, rounds) counts `roundsRows` keeps (64 MB); past it, medians by selection. A setting for the tests. */
+export const roundCounts = { max: 1 << 24 };
+
+/** The most rounds of any thread, once per run. */
+function roundsCap(context: MetricContext): number {
+  return remember(context, 'rounds.most', () => {
+    const perThread = threadRounds(context);
+    let most = 0;
+    for (let t = 0; t < perThread.length; t++) if (perThread[t]! > most) most = perThread[t]!;
+    return most;
+  });
+}
+
 function roundsRows(context: MetricContext, dims: Dimension[]): Row[] {
   const { store, threads } = context;
   const threadCount = store.threadCount;
@@ -94,42 +107,52 @@ function roundsRows(context: MetricContext, dims: Dimension[]): Row[] {
   const perThread = threadRounds(context);
   const threadHours = threadDurations(context);
   const messages = new Int32Array(groupCount);
-  const histogram = Array.from({ length: 6 }, () => new Int32Array(groupCount));
+  // Threads by (group, rounds): rounds are small whole numbers, so their mean, median and histogram come from these counts.
+  // Rounds past 5 are counted together when every value's own count would not fit (a thread of tens of thousands of turns).
+  const size = Math.max(roundsCap(context), 5) + 1;
+  const exact = groupCount * size <= roundCounts.max;
+  const width = exact ? size : 6;
+  const counts = new Int32Array(groupCount * width);
+  const sums = new Float64Array(groupCount);
   const byGroup = bucketBy(groups.of, groupCount);
   for (let t = 0; t < threadCount; t++) {
     const g = groups.of[t]!;
     if (g < 0) continue;
     messages[g]! += threads.start[t + 1]! - threads.start[t]!;
-    histogram[Math.min(perThread[t]!, 5)]![g]!++;
+    counts[g * width + Math.min(perThread[t]!, width - 1)]!++;
+    sums[g]! += perThread[t]!;
   }
   return groups.sorted.map((g) => {
     const from = byGroup.start[g]!, to = byGroup.start[g + 1]!;
-    const values = new Float64Array(to - from);
-    const durations = new Float64Array(to - from);
-    for (let q = from; q < to; q++) {
-      const t = byGroup.order[q]!;
-      values[q - from] = perThread[t]!;
-      durations[q - from] = threadHours[t]!;
-    }
     const count = to - from;
-    const le4 = histogram.slice(0, 5).reduce((sum, h) => sum + h[g]!, 0);
+    const at = g * width;
+    let le4 = 0;
+    for (let r = 0; r < 5; r++) le4 += counts[at + r]!;
+    let median: number | null = null;
+    if (count > 0 && exact) median = quantileOfCounts(counts, at, width, count, 0.5);
+    else if (count > 0) {
+      const values = new Float64Array(count);
+      for (let q = from; q < to; q++) values[q - from] = perThread[byGroup.order[q]!]!;
+      median = quantileBySelection(values, 0.5);
+    }
     const row: Row = {
       ...groupRow(groups, g),
       threads: count,
       messages: messages[g]!,
-      mean_rounds: meanOrNull(values),
-      median_rounds: count ? quantileBySelection(values, 0.5) : null,
+      mean_rounds: count ? sums[g]! / count : null,
+      median_rounds: median,
     };
     setShare(row, 'pct_le_4_rounds', le4, count, context.z);
     return {
       ...row,
-      rounds_0: histogram[0]![g]!,
-      rounds_1: histogram[1]![g]!,
-      rounds_2: histogram[2]![g]!,
-      rounds_3: histogram[3]![g]!,
-      rounds_4: histogram[4]![g]!,
-      rounds_5_plus: histogram[5]![g]!,
-      median_duration_hours: count ? quantileBySelection(durations, 0.5) : null,
+      rounds_0: counts[at]!,
+      rounds_1: counts[at + 1]!,
+      rounds_2: counts[at + 2]!,
+      rounds_3: counts[at + 3]!,
+      rounds_4: counts[at + 4]!,
+      rounds_5_plus: count - le4,
+      // Selection reorders its values: a copy.
+      median_duration_hours: count ? quantileBySelection(gatherGroup(threadHours, byGroup.order, from, to, true), 0.5) : null,
     };
   });
 }
