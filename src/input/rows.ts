@@ -356,6 +356,10 @@ export class RowReader {
     return this.decoder.decode(this.buf.subarray(this.fs, this.fe));
   }
 
+  /** Categories seen when `systemCategoryCode` was looked up, and the code of `system` among them (-1: none). */
+  private categoriesSeen = 0;
+  private systemCategoryCode = -1;
+
   /** The code of the category `system` (-1 while there is none), looked up again only when a category is added. */
   private systemCategory(): number {
     if (this.categories.size !== this.categoriesSeen) {
@@ -364,9 +368,6 @@ export class RowReader {
     }
     return this.systemCategoryCode;
   }
-
-  private categoriesSeen = 0;
-  private systemCategoryCode = -1;
 
   private isSystemSender(user: number): boolean {
     let flag = this.senderIsSystem[user];

@@ -64,7 +64,7 @@ export function quantileBySelection(values: Float64Array, p: number): number {
  * read off the running count), without the values: for rounds per thread,
  * a few dozen counts a group instead of a million values to select from.
  *
- * @example quantileOfCounts(Int32Array.of(1, 3, 0, 1), 0, 4, 5, 0.9) → 2.6 (as quantileSorted([0, 1, 1, 1, 3], 0.9))
+ * @example quantileOfCounts(Int32Array.of(1, 3, 0, 1), 0, 4, 5, 0.9) → 2.2 (as quantileSorted([0, 1, 1, 1, 3], 0.9))
  */
 export function quantileOfCounts(counts: ArrayLike<number>, at: number, size: number, n: number, p: number): number {
   if (n === 0) throw new Error('quantileOfCounts: no values');

@@ -589,7 +589,7 @@ export class ByteDictionary {
   state(): DictionaryState {
     const state: DictionaryState = { arena: this.arena.subarray(0, this.used), offsets: this.offsets.subarray(0, this.count + 1), count: this.count };
     // Keys in order: the first is the least, the last the greatest.
-    if (this.ordered) return { ...state, ordered: true, lowest: this.count - 1 >= 0 ? 0 : -1, highest: this.count - 1 };
+    if (this.ordered) return { ...state, ordered: true, lowest: this.count > 0 ? 0 : -1, highest: this.count - 1 };
     return this.ranged ? { ...state, lowest: this.lowest, highest: this.highest } : state;
   }
 
