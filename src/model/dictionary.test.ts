@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ByteDictionary } from './dictionary.js';
 
 /** Random keys of 0–20 bytes from a small alphabet with NUL, so short keys differ only in trailing zeros, lengths and prefixes. */
@@ -41,6 +41,9 @@ describe('ByteDictionary', () => {
     expect(dictionary.compare(0, 1)).toBe(-1); // 'M' (0x4d) sorts before 'a' (0x61)
   });
 });
+
+// A spy left by a failed test must not count the next test's lookups.
+afterEach(() => vi.restoreAllMocks());
 
 describe('ByteDictionary keys in order', () => {
   const ids = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `M${String(from + i).padStart(7, '0')}`);
