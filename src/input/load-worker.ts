@@ -37,7 +37,7 @@ async function readPart(job: PartJob): Promise<void> {
   const decoding = job.encoding === undefined ? new TextDecoding(job.name, undefined) : null;
   let bytes = 0;
   let reported = 0;
-  // One buffer read into again and again, as the main thread reads a plain file (source.ts).
+  // Two buffers read into in turn, as the main thread reads a plain file (source.ts readChunks).
   const file = await open(job.path, 'r');
   try {
     for await (const chunk of readChunks(file, Buffer.allocUnsafe(1 << 20), job.start)) {

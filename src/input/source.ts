@@ -113,8 +113,8 @@ export async function openSource(source: InputSource): Promise<OpenedSource | nu
 }
 
 /**
- * A plain text file (not gzip, not a workbook) read in 1 MB chunks into one
- * buffer, again and again: a stream makes a fresh buffer per chunk, which
+ * A plain text file (not gzip, not a workbook) read in 1 MB chunks into two
+ * buffers in turn (`readChunks`): a stream makes a fresh buffer per chunk, which
  * on the benchmark export cost about 70 ms of reading and its garbage.
  * Each chunk is valid only until the next is asked for; the readers copy
  * what they keep (`csv.ts`, `encoding.ts`). Undefined for gzip and

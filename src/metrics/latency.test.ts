@@ -58,7 +58,7 @@ describe('latency (SPEC 2.3)', async () => {
     expect(rows[0]!.pct_within_64h).toBeCloseTo(500 / 7, 10);
   });
 
-  it('counts the same with seven bounds (one count per bound) as with six (flags per message, issue 16)', async () => {
+  it('counts the same with seven bounds as with six, and with the bounds given in any order (one count per message, by its shortest bound, issue 16)', async () => {
     // ≤ 10 min: 0, 1/6 → 2 of 7; ≤ 2 h: 3; ≤ 3 h: 4; ≤ 24 h: 4; ≤ 64 h: 5; ≤ 72 h: 5; ≤ 100 h: 5.
     // Pending: m13 watched 46 h, under both largest bounds (72 h, 100 h); m08 108 h, over both: 1 either way.
     const six = await contextOf(HAND_MADE, { metric: { within: parseWithin('10m,2h,3h,24h,64h,72h') } });
@@ -72,6 +72,11 @@ describe('latency (SPEC 2.3)', async () => {
     expect(shares.map((v) => Math.round(((v as number) * 7) / 100))).toEqual([2, 3, 4, 4, 5, 5]);
     expect(overall.pending).toBe(1);
     expect(latency(seven, []).rows[0]!.pct_within_100h).toBeCloseTo(500 / 7, 10);
+    // The same bounds out of order: the same shares under the same names, in the order given.
+    const shuffled = await contextOf(HAND_MADE, { metric: { within: parseWithin('64h,10m,72h,3h,2h,24h') } });
+    const again = latency(shuffled, []).rows[0]!;
+    expect(Object.keys(again).filter((k) => k.startsWith('pct_within_')).slice(0, 3)).toEqual(['pct_within_64h', 'pct_within_10m', 'pct_within_72h']);
+    for (const [name, value] of Object.entries(overall)) expect(again[name], name).toEqual(value);
   });
 
   it('censoring: pending and the Kaplan–Meier columns (as-of = the latest message, Mon 11 Mar 08:00)', () => {

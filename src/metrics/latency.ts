@@ -136,43 +136,45 @@ function replyTimes(context: MetricContext) {
   });
 }
 
-/** Bits of `latencyFlags`: one per --within bound (up to MAX_FLAG_BOUNDS), then these two. */
-const MAX_FLAG_BOUNDS = 6;
-const WITHIN_BUSINESS = 1 << 6;
-const PENDING = 1 << 7;
-/** Groups up to which `latencyRows` counts (group, flags) pairs in one array (4 MB of counts at most). */
-const MAX_FLAG_GROUPS = 1 << 12;
+/** `latencyCodes`: the code's low bits hold a bound's rank, these two bits the rest. */
+const WITHIN_BUSINESS = 1 << 30;
+const PENDING = 1 << 29;
+const RANK = PENDING - 1;
 
 /**
- * What `latencyRows` counts of each index message, once per run as bits:
- * answered within each --within bound, within 2 business days, or
+ * What `latencyRows` counts of each index message, once per run, as one
+ * code: the rank, shortest first, of the shortest --within bound its reply
+ * came within (the number of bounds when none, or unanswered), with
+ * WITHIN_BUSINESS when answered within 2 business days and PENDING when
  * unanswered and still pending (sent less than the largest bound before
- * --as-of). A grouping then adds one count per message, not one per bound
- * (issue 16).
+ * --as-of). A message within a bound is within every longer one, so a
+ * grouping counts each message once, by that rank, and sums the ranks up
+ * (issue 16: one count per message, not one per bound).
  *
- * @example with --within 24h,72h, a reply after 30 h, 8 of them business hours: bit 1 (≤ 72 h) and WITHIN_BUSINESS.
+ * @example with --within 72h,24h, a reply after 30 h, 8 of them business hours: rank 1 (72 h; 24 h is rank 0) | WITHIN_BUSINESS.
  */
-function latencyFlags(context: MetricContext): Uint8Array {
-  return remember(context, 'latency.flags', () => {
+function latencyCodes(context: MetricContext): { codes: Int32Array; byLength: number[] } {
+  return remember(context, 'latency.codes', () => {
     const { workClock, settings, store, asOf } = context;
     const entities = indexMessages(context);
     const { elapsed, business } = replyTimes(context);
-    const bounds = settings.within.map((b) => b.ms);
-    const largest = Math.max(...bounds);
+    // The bounds' indices, shortest first.
+    const byLength = settings.within.map((_, k) => k).sort((a, b) => settings.within[a]!.ms - settings.within[b]!.ms || a - b);
+    const sorted = byLength.map((k) => settings.within[k]!.ms);
+    const largest = Math.max(...sorted);
     const businessBound = 2 * workClock.workDayMs;
-    const flags = new Uint8Array(entities.length);
+    const codes = new Int32Array(entities.length);
     for (let p = 0; p < entities.length; p++) {
       const ms = elapsed[p]!;
-      let f = 0;
       if (Number.isNaN(ms)) {
-        if (asOf - store.utc[entities[p]!]! < largest) f = PENDING;
-      } else {
-        for (let k = 0; k < bounds.length; k++) if (ms <= bounds[k]!) f |= 1 << k;
-        if (business[p]! <= businessBound) f |= WITHIN_BUSINESS;
+        codes[p] = sorted.length | (asOf - store.utc[entities[p]!]! < largest ? PENDING : 0);
+        continue;
       }
-      flags[p] = f;
+      let rank = 0;
+      while (rank < sorted.length && ms > sorted[rank]!) rank++;
+      codes[p] = rank | (business[p]! <= businessBound ? WITHIN_BUSINESS : 0);
     }
-    return flags;
+    return { codes, byLength };
   });
 }
 
@@ -184,50 +186,30 @@ function groupsInOrder(order: Int32Array, groupOf: ArrayLike<number>, groupCount
 }
 
 function latencyRows(context: MetricContext, dims: Dimension[]): Row[] {
-  const { workClock, settings, store, asOf, z } = context;
+  const { settings, z } = context;
   const entities = indexMessages(context);
   const times = replyTimes(context);
-  const { elapsed, business } = times;
   const groups = groupEntities(dims, 'index', entities, context, remember(context, 'latency.window', () => windowMask(context, 'index', entities)));
   const groupCount = groups.labels.length;
   const total = new Int32Array(groupCount);
   const pending = new Int32Array(groupCount);
   const within = settings.within.map(() => new Int32Array(groupCount));
-  const bounds = settings.within.map((b) => b.ms);
-  const largest = Math.max(...bounds);
   const withinBusiness = new Int32Array(groupCount);
-  const businessBound = 2 * workClock.workDayMs;
-  const flags = bounds.length <= MAX_FLAG_BOUNDS && groupCount <= MAX_FLAG_GROUPS ? latencyFlags(context) : null;
-  if (flags !== null) {
-    // One count per (group, flags) pair, then each pair's count to the counts its flags name.
-    const pairs = new Int32Array(groupCount << 8);
-    for (let p = 0; p < entities.length; p++) {
-      const g = groups.of[p]!;
-      if (g >= 0) pairs[(g << 8) | flags[p]!]!++;
-    }
-    for (let g = 0; g < groupCount; g++) {
-      for (let f = 0; f < 256; f++) {
-        const n = pairs[(g << 8) | f]!;
-        if (n === 0) continue;
-        total[g]! += n;
-        if (f & PENDING) pending[g]! += n;
-        if (f & WITHIN_BUSINESS) withinBusiness[g]! += n;
-        for (let k = 0; k < bounds.length; k++) if (f & (1 << k)) within[k]![g]! += n;
-      }
-    }
-  } else {
-    for (let p = 0; p < entities.length; p++) {
-      const g = groups.of[p]!;
-      if (g < 0) continue;
-      total[g]!++;
-      const ms = elapsed[p]!;
-      if (Number.isNaN(ms)) {
-        if (asOf - store.utc[entities[p]!]! < largest) pending[g]!++;
-        continue;
-      }
-      for (let k = 0; k < bounds.length; k++) if (ms <= bounds[k]!) within[k]![g]!++;
-      if (business[p]! <= businessBound) withinBusiness[g]!++;
-    }
+  // Each group's messages by their rank (latencyCodes), then summed up the ranks: those within each bound.
+  const { codes, byLength } = latencyCodes(context);
+  const width = byLength.length + 1;
+  const byRank = new Int32Array(groupCount * width);
+  for (let p = 0; p < entities.length; p++) {
+    const g = groups.of[p]!;
+    if (g < 0) continue;
+    const code = codes[p]!;
+    total[g]!++;
+    byRank[g * width + (code & RANK)]!++;
+    if (code & WITHIN_BUSINESS) withinBusiness[g]!++;
+    if (code & PENDING) pending[g]!++;
+  }
+  for (let g = 0; g < groupCount; g++) {
+    for (let r = 0, sum = 0; r < byLength.length; r++) within[byLength[r]!]![g] = sum += byRank[g * width + r]!;
   }
   // Each group's answered positions by wait and unanswered ones by follow-up (groups.of is -1 outside the window).
   // Read at random in wait order: from the narrowest copy of the group numbers (narrowGroups).
