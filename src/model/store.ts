@@ -50,7 +50,8 @@ export function columnsOnSharedMemory(shared: boolean): void {
 
 /** An append-only typed column that doubles as it grows (on shared memory: `columnsOnSharedMemory`). */
 export class Column<T extends TypedArray> {
-  private data: T;
+  /** The values and spare room; `MessageColumns.pushRow` writes here directly (see there). */
+  data: T;
   length = 0;
 
   private readonly shared = onSharedMemory;
@@ -73,6 +74,11 @@ export class Column<T extends TypedArray> {
       this.data = bigger;
     }
     this.data[this.length++] = value;
+  }
+
+  /** The number of values there is room for. */
+  get capacity(): number {
+    return this.data.length;
   }
 
   /** Makes room for `capacity` values at once (no doubling past it). */
