@@ -44,6 +44,29 @@ describe('threads and attribution (SPEC 2)', async () => {
     expect(threads.threadCategory[threadOf('m18')]).toBe(-1);
   });
 
+  it('builds the same threads whatever the order of the rows', async () => {
+    // Grouped by thread but each thread backwards (read in place, sorted inside), and in time order
+    // (threads interleaved: bucketed by thread first). Each message's reply, clinician and thread figures agree.
+    const [header, ...rows] = HAND_MADE.trim().split('\n');
+    const byTime = [...rows].sort((a, b) => a.split(',')[2]!.localeCompare(b.split(',')[2]!) || a.localeCompare(b));
+    for (const order of [[...rows].reverse(), byTime]) {
+      const other = await contextOf([header, ...order].join('\n') + '\n');
+      const o = other.store;
+      const otherIndex = (id: string) => [...o.messageKey].findIndex((k) => o.messageIds.value(k) === id);
+      const otherId = (i: number) => (i < 0 ? null : o.messageIds.value(o.messageKey[i]!));
+      for (let i = 0; i < store.count; i++) {
+        const id = idOf(i)!, j = otherIndex(id);
+        expect(otherId(other.threads.reply[j]!), id).toBe(idOf(threads.reply[i]!));
+        expect(other.threads.clinician[j] === -1 ? null : o.users[other.threads.clinician[j]!], id).toBe(user(threads.clinician[i]!));
+        const t = store.thread[i]!, u = o.thread[j]!;
+        const inThread = (c: typeof context, x: number) => [...c.threads.order.slice(c.threads.start[x]!, c.threads.start[x + 1]!)].map((m) => c.store.messageIds.value(c.store.messageKey[m]!));
+        expect(inThread(other, u), id).toEqual(inThread(context, t));
+        expect(other.threads.threadClinician[u] === -1 ? null : o.users[other.threads.threadClinician[u]!]).toBe(user(threads.threadClinician[t]!));
+        expect(other.threads.threadCategory[u] === -1 ? null : o.categories[other.threads.threadCategory[u]!]).toBe(threads.threadCategory[t] === -1 ? null : store.categories[threads.threadCategory[t]!]);
+      }
+    }
+  });
+
   it('leaves a patient message unattributed when nobody answers and the recipient is no clinician', async () => {
     const csv = 'message_id,thread_id,sent_at,sender_type,sender_id,patient_id,recipient_id\nx1,t,2024-03-04 10:00,patient,,p,POOL\n';
     const c = await contextOf(csv, { roster: null });

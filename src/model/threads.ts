@@ -43,24 +43,41 @@ function idBefore(store: MessageStore, a: number, b: number): boolean {
 }
 
 /**
- * Orders every thread's messages by sent_at, ties by message_id, then finds
- * replies and attributes messages and threads.
- *
- * @example thread [patient 09:00 to pool, clinician C 10:00]: the patient message's
- * reply is C's message, and both it and the thread are attributed to C.
+ * Messages thread by thread, in file order inside each thread: `order[start[t]
+ * … start[t+1])` are thread t's messages. Thread numbers are given in
+ * first-seen order, so an export grouped by thread numbers its rows 0, 0, 1,
+ * 1, 1, 2, …: then the order is the identity, found in one pass (most real
+ * exports grouped by thread, and the benchmark's); else a counting sort.
  */
-export function buildThreads(store: MessageStore, clinicians: Clinicians): Threads {
-  const n = store.count;
-  const threadCount = store.threadCount;
-  // Counting sort by thread, then insertion sort inside each (threads are short).
+function groupByThread(store: MessageStore): { order: Int32Array; start: Int32Array } {
+  const n = store.count, threadCount = store.threadCount, thread = store.thread;
   const start = sharedArray(Int32Array, threadCount + 1);
-  for (let i = 0; i < n; i++) start[store.thread[i]! + 1]!++;
+  const order = sharedArray(Int32Array, n);
+  let current = -1, i = 0;
+  for (; i < n; i++) {
+    const t = thread[i]!;
+    if (t === current) continue;
+    if (t !== current + 1) break;
+    start[t] = i;
+    current = t;
+  }
+  if (i === n && current === threadCount - 1) {
+    start[threadCount] = n;
+    for (let k = 0; k < n; k++) order[k] = k;
+    return { order, start };
+  }
+  start.fill(0);
+  for (let k = 0; k < n; k++) start[thread[k]! + 1]!++;
   for (let t = 0; t < threadCount; t++) start[t + 1]! += start[t]!;
   const next = start.slice(0, threadCount);
-  const order = sharedArray(Int32Array, n);
-  for (let i = 0; i < n; i++) order[next[store.thread[i]!]!++] = i;
+  for (let k = 0; k < n; k++) order[next[thread[k]!]!++] = k;
+  return { order, start };
+}
+
+/** Sorts each thread's messages by sent_at, ties by message_id (an insertion sort: threads are short, and mostly in order already). */
+function sortInsideThreads(store: MessageStore, order: Int32Array, start: Int32Array): void {
   const utc = store.utc;
-  for (let t = 0; t < threadCount; t++) {
+  for (let t = 0; t < store.threadCount; t++) {
     const from = start[t]!, to = start[t + 1]!;
     for (let a = from + 1; a < to; a++) {
       const m = order[a]!;
@@ -74,28 +91,46 @@ export function buildThreads(store: MessageStore, clinicians: Clinicians): Threa
       order[b + 1] = m;
     }
   }
+}
 
-  const reply = sharedArray(Int32Array, n).fill(-1);
-  const clinician = sharedArray(Int32Array, n).fill(-1);
-  const threadClinician = sharedArray(Int32Array, threadCount).fill(-1);
-  const threadCategory = sharedArray(Int32Array, threadCount).fill(-1);
+/**
+ * Orders every thread's messages by sent_at, ties by message_id, then finds
+ * replies and attributes messages and threads.
+ *
+ * @example thread [patient 09:00 to pool, clinician C 10:00]: the patient message's
+ * reply is C's message, and both it and the thread are attributed to C.
+ */
+export function buildThreads(store: MessageStore, clinicians: Clinicians): Threads {
+  const { order, start } = groupByThread(store);
+  sortInsideThreads(store, order, start);
+  const n = store.count;
+  const threadCount = store.threadCount;
+  // Every place is written below: no fill first (each is a fresh page written twice otherwise).
+  const reply = sharedArray(Int32Array, n);
+  const clinician = sharedArray(Int32Array, n);
+  const threadClinician = sharedArray(Int32Array, threadCount);
+  const threadCategory = sharedArray(Int32Array, threadCount);
+  const { senderType, sender, category, recipient } = store;
+  const known = clinicians.known;
+  const moreRecipients = store.extraRecipients.size > 0;
   for (let t = 0; t < threadCount; t++) {
     const from = start[t]!, to = start[t + 1]!;
-    let nextClinician = -1;
+    let nextClinician = -1, firstCategory = -1;
     for (let p = to - 1; p >= from; p--) {
       const m = order[p]!;
       reply[m] = nextClinician;
-      if (store.senderType[m] === SENDER_CLINICIAN) {
+      if (senderType[m] === SENDER_CLINICIAN) {
+        clinician[m] = sender[m]!;
         nextClinician = m;
-        clinician[m] = store.sender[m]!;
       } else {
-        const recipient = knownRecipient(store, clinicians, m);
-        if (recipient >= 0) clinician[m] = recipient;
-        else if (reply[m]! >= 0) clinician[m] = store.sender[reply[m]!]!;
+        const first = recipient[m]!;
+        const user = first >= 0 && known[first] === 1 ? first : moreRecipients ? knownRecipient(store, clinicians, m) : -1;
+        clinician[m] = user >= 0 ? user : nextClinician >= 0 ? sender[nextClinician]! : -1;
       }
-      if (store.category[m]! >= 0) threadCategory[t] = store.category[m]!;
+      if (category[m]! >= 0) firstCategory = category[m]!;
     }
-    if (to > from) threadClinician[t] = clinician[order[from]!]!;
+    threadCategory[t] = firstCategory;
+    threadClinician[t] = to > from ? clinician[order[from]!]! : -1;
   }
   return { order, start, reply, clinician, threadClinician, threadCategory };
 }
