@@ -3,7 +3,7 @@ import { groupEntities, type Dimension } from '../model/groups.js';
 import { SENDER_CLINICIAN } from '../model/store.js';
 import { MS_PER_MINUTE, weekdayOf } from '../model/zone.js';
 import type { ColumnSpec, Row } from '../output/report.js';
-import { bucketBy, distinctKeysPerGroup, narrowGroups, orderByKey } from './buckets.js';
+import { bucketBy, distinctKeysPerGroup, narrowGroups, sortByKey } from './buckets.js';
 import { groupColumns, groupRow, groupWeeks, ratio, remember, setShare, windowMask, withIntervals, type MetricContext, type MetricTable } from './context.js';
 import { clinicianAttributes, clinicianGroupColumns } from './volume.js';
 
@@ -74,48 +74,58 @@ function computeFlags(context: MetricContext): Uint8Array {
 function clinicianMessages(context: MetricContext) {
   return remember(context, 'after-hours.messages', () => {
     const { store } = context;
+    const { senderType, sender, utc, localDay } = store;
+    const n = store.count;
     // Counted, then filled: a list of millions of numbers grown one by one holds twice the memory, at the run's peak.
     let count = 0;
-    for (let i = 0; i < store.count; i++) if (store.senderType[i] === SENDER_CLINICIAN) count++;
+    for (let i = 0; i < n; i++) if (senderType[i] === SENDER_CLINICIAN) count++;
     const entities = new Int32Array(count);
-    for (let i = 0, p = 0; i < store.count; i++) if (store.senderType[i] === SENDER_CLINICIAN) entities[p++] = i;
-    const senders = new Int32Array(entities.length);
-    for (let p = 0; p < entities.length; p++) senders[p] = store.sender[entities[p]!]!;
+    const senders = new Int32Array(count);
+    for (let i = 0, p = 0; i < n; i++) {
+      if (senderType[i] !== SENDER_CLINICIAN) continue;
+      entities[p] = i;
+      senders[p++] = sender[i]!;
+    }
     // The after-hours ones in time order (ties by message_id), then bucketed by sender (stable: each sender's in that order).
     const after = afterHoursFlags(context);
     let afterCount = 0;
-    for (let p = 0; p < entities.length; p++) if (after[entities[p]!] !== 0) afterCount++;
-    const afterHours = new Int32Array(afterCount);
     let earliest = Infinity;
-    for (let p = 0, k = 0; p < entities.length; p++) {
-      if (after[entities[p]!] === 0) continue;
-      afterHours[k++] = p;
-      earliest = Math.min(earliest, store.utc[entities[p]!]!);
+    for (let p = 0; p < count; p++) {
+      const i = entities[p]!;
+      if (after[i] === 0) continue;
+      afterCount++;
+      if (utc[i]! < earliest) earliest = utc[i]!;
     }
-    const utc = store.utc;
-    const sinceEarliest = new Float64Array(afterHours.length);
-    for (let k = 0; k < afterHours.length; k++) sinceEarliest[k] = utc[entities[afterHours[k]!]!]! - earliest;
-    const byTime = orderByKey(sinceEarliest);
-    for (let q = 0; q < byTime.length; q++) byTime[q] = afterHours[byTime[q]!]!;
-    for (let from = 0; from < byTime.length; ) {
+    const afterHours = new Int32Array(afterCount);
+    const sinceEarliest = new Float64Array(afterCount);
+    for (let p = 0, k = 0; p < count; p++) {
+      const i = entities[p]!;
+      if (after[i] === 0) continue;
+      afterHours[k] = p;
+      sinceEarliest[k++] = utc[i]! - earliest;
+    }
+    // The sorted keys tell ties apart in order, without reading the times again at random.
+    const { order: byTime, sorted } = sortByKey(sinceEarliest, { labels: afterHours });
+    for (let from = 0; from < afterCount; ) {
       let to = from + 1;
-      while (to < byTime.length && utc[entities[byTime[to]!]!] === utc[entities[byTime[from]!]!]) to++;
+      while (to < afterCount && sorted[to] === sorted[from]) to++;
       if (to - from > 1) byTime.subarray(from, to).sort((a, b) => store.messageIds.compare(store.messageKey[entities[a]!]!, store.messageKey[entities[b]!]!));
       from = to;
     }
-    const afterSenders = new Int32Array(byTime.length);
-    for (let q = 0; q < byTime.length; q++) afterSenders[q] = senders[byTime[q]!]!;
-    const order = bucketBy(afterSenders, store.users.length).order;
-    for (let q = 0; q < order.length; q++) order[q] = byTime[order[q]!]!;
+    const afterSenders = new Int32Array(afterCount);
+    for (let q = 0; q < afterCount; q++) afterSenders[q] = senders[byTime[q]!]!;
+    const bySender = bucketBy(afterSenders, store.users.length).order;
+    const order = new Int32Array(afterCount);
     // Their sender, local date and time in that order: every grouping's session loop reads them forwards.
-    const afterSender = new Int32Array(order.length);
-    const afterDay = new Int32Array(order.length);
-    const afterTime = new Float64Array(order.length);
-    for (let q = 0; q < order.length; q++) {
-      const i = entities[order[q]!]!;
-      afterSender[q] = store.sender[i]!;
-      afterDay[q] = store.localDay[i]!;
-      afterTime[q] = utc[i]!;
+    const afterSender = new Int32Array(afterCount);
+    const afterDay = new Int32Array(afterCount);
+    const afterTime = new Float64Array(afterCount);
+    for (let q = 0; q < afterCount; q++) {
+      const r = bySender[q]!;
+      order[q] = byTime[r]!;
+      afterSender[q] = afterSenders[r]!;
+      afterTime[q] = sorted[r]! + earliest;
+      afterDay[q] = localDay[entities[order[q]!]!]!;
     }
     return { entities, senders, afterOrder: order, afterSender, afterDay, afterTime };
   });
