@@ -282,8 +282,7 @@ export function mergeRows(reader: RowReader, part: PartRows, line: number, summa
   const [roleOf, categoryOf, departmentOf, careSettingOf] = reader.normalizedFields.map((field, f) => mergeField(field, part.fields[f]!, [part.roles, part.categories, part.departments, part.careSettings][f]!));
 
   const rowOffset = reader.columns.length;
-  reader.rowOfKey.reserve(reader.messageIds.size);
-  while (reader.rowOfKey.length < reader.messageIds.size) reader.rowOfKey.push(UNSEEN);
+  reader.rowOfKey.padTo(reader.messageIds.size, UNSEEN);
   for (let k = 0; k < part.messageIds.count; k++) {
     const row = part.rowOfKey[k]!;
     if (row === UNSEEN) continue;

@@ -466,8 +466,13 @@ export class RowReader {
 
     const key = this.messageIds.id(idBuf, idStart, idEnd);
     const rowOfKey = this.rowOfKey;
-    if (key === rowOfKey.length) rowOfKey.push(UNSEEN);
-    const seen = rowOfKey.get(key);
+    // rowOfKey's array is read and written here directly, as pushRow writes the columns: one kind of array at each site.
+    if (key === rowOfKey.length) {
+      if (key === rowOfKey.capacity) rowOfKey.reserve(2 * key);
+      rowOfKey.data[key] = UNSEEN;
+      rowOfKey.length = key + 1;
+    }
+    const seen = rowOfKey.data[key]!;
     if (seen !== UNSEEN) {
       if (seen >= 0 ? this.recipientRow(seen, time, type, thread, senderUser, patientIndex, categoryCode, recipientUser) : this.timeOfKey.get(key) === time) {
         this.summary.used++;
@@ -494,7 +499,7 @@ export class RowReader {
     }
     const local = time + settings.zone.offsetAt(time);
     const day = Math.floor(local / MS_PER_DAY);
-    rowOfKey.set(key, columns.length);
+    rowOfKey.data[key] = columns.length;
     this.summary.used++;
     let parent = -1;
     if (parentBuf !== null) {

@@ -14,3 +14,14 @@ describe('Column.touch', () => {
     expect(Array.from(column.finish())).toEqual([7, 8, 9]);
   });
 });
+
+describe('Column.padTo', () => {
+  it('appends a value up to a length, past the capacity, and never shortens', () => {
+    const column = new Column(Int32Array, 2);
+    column.append(Int32Array.of(7));
+    column.padTo(5, -1);
+    expect(Array.from(column.finish())).toEqual([7, -1, -1, -1, -1]);
+    column.padTo(3, 9);
+    expect(column.length).toBe(5);
+  });
+});

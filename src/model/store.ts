@@ -89,6 +89,14 @@ export class Column<T extends TypedArray> {
     this.data = bigger;
   }
 
+  /** Appends `value` until there are `length` values (nothing when there are as many already). */
+  padTo(length: number, value: number): void {
+    if (length <= this.length) return;
+    this.reserve(length);
+    this.data.fill(value as never, this.length, length);
+    this.length = length;
+  }
+
   /**
    * Writes zeros over `count` of the unused places from `from` places past
    * the values (not past the capacity), so that their memory is mapped now,
