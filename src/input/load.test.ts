@@ -181,6 +181,19 @@ describe('validation of rows (SPEC 3.1)', () => {
     expect(store.threadCount).toBe(3);
   });
 
+  it('numbers threads 0, 1, 2, … in order of their first kept message, whatever ids only system messages had', async () => {
+    const dir = tempDir();
+    // tS is seen first, on a system message only; t2 then t1 (a thread id may come back after another).
+    const rows = [`${header},category`, 's1,tS,2024-03-04 08:00,system,,p,,', 'a,t2,2024-03-04 09:00,patient,,p,,', 'b,t1,2024-03-04 09:30,patient,,q,,', 'c,t2,2024-03-04 10:00,clinician,x,p,RN,', 'd,tS,2024-03-04 11:00,patient,,p,,system message'];
+    const { store } = await loadMessages(options([write(dir, 'numbers.csv', rows.join('\n'))]));
+    expect(Array.from(store.thread)).toEqual([0, 1, 0]);
+    expect(store.threadCount).toBe(2);
+    // Every thread id on a kept row, in order: the numbers are the ids' own.
+    const kept = await loadMessages(options([write(dir, 'kept.csv', [header, 'a,t2,2024-03-04 09:00,patient,,p,', 'b,t1,2024-03-04 09:30,patient,,q,', 'c,t2,2024-03-04 10:00,clinician,x,p,RN', 'd,tS,2024-03-04 11:00,patient,,p,'].join('\n'))]));
+    expect(Array.from(kept.store.thread)).toEqual([0, 1, 0, 2]);
+    expect(kept.store.threadCount).toBe(3);
+  });
+
   it('refuses an input with no usable rows', async () => {
     const dir = tempDir();
     const file = write(dir, 'none.csv', `${header}\nm1,t1,never,patient,,p1,\n`);

@@ -1,6 +1,6 @@
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { InputError } from '../errors.js';
-import { sharedArray } from '../model/shared.js';
+import { isShared, sharedArray } from '../model/shared.js';
 import type { MessageStore } from '../model/store.js';
 import type { Zone } from '../model/zone.js';
 import type { CsvRecord } from './csv.js';
@@ -373,8 +373,19 @@ function buildThreads(
   tagCount: number,
 ): { thread: Int32Array; count: number } {
   // With a thread id on every row (the thread_id column), no message is linked to a parent: no roots to find.
-  let linked = false;
-  for (let i = 0; i < keys.length && !linked; i++) linked = tags[i]! < 0;
+  // Thread ids are numbered as first seen; when every number is a kept row's (none only on system messages'),
+  // each row's number first appears after all smaller ones, and the numbers are the thread indices already.
+  let linked = false, numbered = true, next = 0;
+  for (let i = 0; i < keys.length; i++) {
+    const tag = tags[i]!;
+    if (tag < 0) {
+      linked = true;
+      break;
+    }
+    if (tag === next) next++;
+    else if (tag > next) numbered = false;
+  }
+  if (!linked && numbered && isShared(tags)) return { thread: tags, count: next };
   const root = new Int32Array(linked ? keyCount : 0);
   for (let k = 0; k < root.length; k++) root[k] = k;
   const find = (k: number): number => {
