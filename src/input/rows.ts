@@ -174,8 +174,16 @@ export class MessageColumns {
     return this.utc.length;
   }
 
+  /** Rows every column has room for (at most: a column may have more, after a merge). */
+  private room = 0;
+
   reserve(rows: number): void {
-    for (const name of COLUMN_NAMES) this[name].reserve(rows);
+    let room = Infinity;
+    for (const name of COLUMN_NAMES) {
+      this[name].reserve(rows);
+      room = Math.min(room, this[name].capacity);
+    }
+    this.room = room;
   }
 
   /**
@@ -185,7 +193,7 @@ export class MessageColumns {
    */
   pushRow(utc: number, localDay: number, localMinute: number, messageKey: number, threadTag: number, parentKey: number, senderType: number, sender: number, recipient: number, patient: number, role: number, category: number, department: number, careSetting: number): void {
     const at = this.utc.length;
-    if (at === this.utc.capacity) this.reserve(2 * at);
+    if (at >= this.room) this.reserve(Math.max(2 * at, 1024));
     this.utc.data[at] = utc;
     this.localDay.data[at] = localDay;
     this.localMinute.data[at] = localMinute;

@@ -46,8 +46,8 @@ function idBefore(store: MessageStore, a: number, b: number): boolean {
  * Messages thread by thread, in file order inside each thread: `order[start[t]
  * … start[t+1])` are thread t's messages. Thread numbers are given in
  * first-seen order, so an export grouped by thread numbers its rows 0, 0, 1,
- * 1, 1, 2, …: then the order is the identity, found in one pass (most real
- * exports grouped by thread, and the benchmark's); else a counting sort.
+ * 1, 1, 2, …: then the order is the identity, found in one pass (an export
+ * grouped by thread, as the benchmark's is); else a counting sort.
  */
 function groupByThread(store: MessageStore): { order: Int32Array; start: Int32Array } {
   const n = store.count, threadCount = store.threadCount, thread = store.thread;
