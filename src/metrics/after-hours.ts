@@ -98,14 +98,16 @@ function clinicianMessages(context: MetricContext) {
     }
     const afterHours = new Int32Array(afterCount);
     const sinceEarliest = new Float64Array(afterCount);
+    const days = new Float64Array(afterCount);
     for (let p = 0, k = 0; p < count; p++) {
       const i = entities[p]!;
       if (after[i] === 0) continue;
       afterHours[k] = p;
+      days[k] = localDay[i]!;
       sinceEarliest[k++] = utc[i]! - earliest;
     }
-    // The sorted keys tell ties apart in order, without reading the times again at random.
-    const { order: byTime, sorted } = sortByKey(sinceEarliest, { labels: afterHours });
+    // The sorted keys tell ties apart in order, and the local dates come with them: nothing is read again at random.
+    const { order: byTime, sorted, carried: daysByTime } = sortByKey(sinceEarliest, { labels: afterHours, payload: days });
     for (let from = 0; from < afterCount; ) {
       let to = from + 1;
       while (to < afterCount && sorted[to] === sorted[from]) to++;
@@ -125,7 +127,8 @@ function clinicianMessages(context: MetricContext) {
       order[q] = byTime[r]!;
       afterSender[q] = afterSenders[r]!;
       afterTime[q] = sorted[r]! + earliest;
-      afterDay[q] = localDay[entities[order[q]!]!]!;
+      // Ties were reordered by id above, but tied messages share their time and so their date.
+      afterDay[q] = daysByTime[r]!;
     }
     return { entities, senders, afterOrder: order, afterSender, afterDay, afterTime };
   });
