@@ -1,17 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { columnsOnSharedMemory } from '../model/store.js';
 import { COLUMN_NAMES, MessageColumns } from './rows.js';
 
 describe('MessageColumns.pushRow', () => {
   it('appends one value to every column, growing them together past their capacity', () => {
-    columnsOnSharedMemory(false);
     const columns = new MessageColumns();
     // One column with more room than the others (a merge appends column by column): every column must still grow.
     columns.utc.reserve(4096);
     const rows = 2500; // past the 1,024 places a column starts with, twice
-    // Row r holds r + c in column c (as 1.5 + r in utc, and within Uint8Array for senderType).
+    // Row r holds r + c in column c, but 1.5 + r in utc and r % 2 in senderType (a Uint8Array).
     for (let r = 0; r < rows; r++) columns.pushRow(1.5 + r, r + 1, r + 2, r + 3, r + 4, r + 5, r % 2, r + 7, r + 8, r + 9, r + 10, r + 11, r + 12, r + 13);
-    columnsOnSharedMemory(true);
     expect(columns.length).toBe(rows);
     for (const name of COLUMN_NAMES) expect(columns[name].length, name).toBe(rows);
     const last = rows - 1;
