@@ -8,7 +8,7 @@ describe('PartWorker.resultWhileMapping (issue 16)', () => {
   it('touches the reserved places while the part is read, stops once it is here, and leaves the rows alone', async () => {
     const reader = new RowReader({ vocabularies: makeVocabularies() } as ConstructorParameters<typeof RowReader>[0]);
     reader.columns.reserve((1 << 20) + 1);
-    reader.columns.utc.push(1.5);
+    reader.columns.utc.append(Float64Array.of(1.5));
     const touch = vi.spyOn(Column.prototype, 'touch');
     // The part arrives after 30 ms: slices are touched meanwhile.
     const late = { done: new Promise((resolve) => setTimeout(() => resolve('rows'), 30)) };

@@ -188,8 +188,9 @@ export class MessageColumns {
 
   /**
    * Appends one message. Each column is written at its own site here, so
-   * each store sees one kind of array; through the shared `Column.push`
-   * the stores saw four kinds, and took 10 % of a load thread (issue 16).
+   * each store sees one kind of array; through a push method shared by all
+   * columns the stores saw four kinds, and took 10 % of a load thread
+   * (issue 16).
    */
   pushRow(utc: number, localDay: number, localMinute: number, messageKey: number, threadTag: number, parentKey: number, senderType: number, sender: number, recipient: number, patient: number, role: number, category: number, department: number, careSetting: number): void {
     const at = this.utc.length;
@@ -415,6 +416,19 @@ export class RowReader {
     return column !== undefined && this.field(record, column) ? field.code(field.raw.id(this.buf, this.fs, this.fe)) : -1;
   }
 
+  /**
+   * Gives a message key just added to the ids its place in rowOfKey (UNSEEN).
+   * rowOfKey's array is read and written directly here and in `readRow`, as
+   * pushRow writes the columns: one kind of array at each site.
+   */
+  private placeKey(key: number): void {
+    const rowOfKey = this.rowOfKey;
+    if (key !== rowOfKey.length) return;
+    if (key === rowOfKey.capacity) rowOfKey.reserve(2 * key);
+    rowOfKey.data[key] = UNSEEN;
+    rowOfKey.length = key + 1;
+  }
+
   private readRow(record: CsvRecord, c: ColumnMap): void {
     const { settings, columns } = this;
     this.summary.rows++;
@@ -474,12 +488,7 @@ export class RowReader {
 
     const key = this.messageIds.id(idBuf, idStart, idEnd);
     const rowOfKey = this.rowOfKey;
-    // rowOfKey's array is read and written here directly, as pushRow writes the columns: one kind of array at each site.
-    if (key === rowOfKey.length) {
-      if (key === rowOfKey.capacity) rowOfKey.reserve(2 * key);
-      rowOfKey.data[key] = UNSEEN;
-      rowOfKey.length = key + 1;
-    }
+    this.placeKey(key);
     const seen = rowOfKey.data[key]!;
     if (seen !== UNSEEN) {
       if (seen >= 0 ? this.recipientRow(seen, time, type, thread, senderUser, patientIndex, categoryCode, recipientUser) : this.timeOfKey.get(key) === time) {
@@ -512,7 +521,7 @@ export class RowReader {
     let parent = -1;
     if (parentBuf !== null) {
       parent = this.messageIds.id(parentBuf, parentStart, parentEnd);
-      if (parent === rowOfKey.length) rowOfKey.push(UNSEEN);
+      this.placeKey(parent);
       if (parent === key) parent = -1;
     }
     const role = type === SENDER_CLINICIAN ? this.label(record, c.sender_role, this.roleField) : -1;

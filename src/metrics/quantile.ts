@@ -10,12 +10,22 @@
  */
 export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
   const n = sorted.length;
-  if (n === 0) throw new Error('quantileSorted: no values');
-  if (!(p >= 0 && p <= 1)) throw new Error(`quantileSorted: p must be in [0, 1], got ${p}`);
-  const h = (n - 1) * p;
+  const h = type7Rank('quantileSorted', n, p);
   const lo = Math.floor(h);
   const hi = Math.min(lo + 1, n - 1);
   return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
+}
+
+/**
+ * The type-7 rank (n − 1)·p whose neighbouring order statistics are
+ * interpolated, after the checks every quantile function makes (values, p).
+ *
+ * @example type7Rank('quantileSorted', 5, 0.9) // 3.6
+ */
+function type7Rank(name: string, n: number, p: number): number {
+  if (n === 0) throw new Error(`${name}: no values`);
+  if (!(p >= 0 && p <= 1)) throw new Error(`${name}: p must be in [0, 1], got ${p}`);
+  return (n - 1) * p;
 }
 
 /** Type-7 quantile of unsorted values, or null when there are none (blank in outputs). */
@@ -44,9 +54,7 @@ export function meanOrNull(values: ArrayLike<number>): number | null {
  */
 export function quantileBySelection(values: Float64Array, p: number): number {
   const n = values.length;
-  if (n === 0) throw new Error('quantileBySelection: no values');
-  if (!(p >= 0 && p <= 1)) throw new Error(`quantileBySelection: p must be in [0, 1], got ${p}`);
-  const h = (n - 1) * p;
+  const h = type7Rank('quantileBySelection', n, p);
   const lo = Math.floor(h);
   const low = selectInPlace(values, lo);
   let high = low;
@@ -67,9 +75,7 @@ export function quantileBySelection(values: Float64Array, p: number): number {
  * @example quantileOfCounts(Int32Array.of(1, 3, 0, 1), 0, 4, 5, 0.9) → 2.2 (as quantileSorted([0, 1, 1, 1, 3], 0.9))
  */
 export function quantileOfCounts(counts: ArrayLike<number>, at: number, size: number, n: number, p: number): number {
-  if (n === 0) throw new Error('quantileOfCounts: no values');
-  if (!(p >= 0 && p <= 1)) throw new Error(`quantileOfCounts: p must be in [0, 1], got ${p}`);
-  const h = (n - 1) * p;
+  const h = type7Rank('quantileOfCounts', n, p);
   const lo = Math.floor(h);
   // The values of ranks lo and lo + 1 (0-based; the last rank when there is none after): the first whose running count passes each.
   const next = Math.min(lo + 1, n - 1);

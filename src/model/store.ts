@@ -50,7 +50,7 @@ export function columnsOnSharedMemory(shared: boolean): void {
 
 /** An append-only typed column that doubles as it grows (on shared memory: `columnsOnSharedMemory`). */
 export class Column<T extends TypedArray> {
-  /** The values and spare room; `MessageColumns.pushRow` writes here directly (see there). */
+  /** The values and spare room; `MessageColumns.pushRow` and `RowReader.placeKey` write here directly (see there). */
   data: T;
   length = 0;
 
@@ -65,15 +65,6 @@ export class Column<T extends TypedArray> {
 
   private allocate(length: number): T {
     return this.shared ? sharedArray(this.make, length) : new this.make(new ArrayBuffer(length * this.make.BYTES_PER_ELEMENT));
-  }
-
-  push(value: number): void {
-    if (this.length === this.data.length) {
-      const bigger = this.allocate(this.data.length * 2);
-      bigger.set(this.data as never);
-      this.data = bigger;
-    }
-    this.data[this.length++] = value;
   }
 
   /** The number of values there is room for. */
