@@ -9,7 +9,8 @@ import type { Dimension } from '../src/model/groups.js';
 import { isShared } from '../src/model/shared.js';
 import { inputSettings } from '../src/options.js';
 import type { ChartData } from '../src/output/vega-charts.js';
-import { generatedExport, tempDir, write } from './support/fixtures.js';
+import { buildThreads, orderThreads } from '../src/model/threads.js';
+import { generatedExport, shuffle, table, tempDir, toCsv, write } from './support/fixtures.js';
 
 /**
  * The section worker computes the latency and rounds tables (and for the HTML page the
@@ -97,6 +98,29 @@ describe('tables computed in the section worker (issue 16)', () => {
     const idle = SectionWorker.spawn(WORKER)!;
     expect(idle.begin(context, undefined)).toBeNull();
     expect(await idle.compute({ tables: plan.tables, curveHours: undefined })).toBeNull();
+  });
+
+  it('orders the threads while this thread resolves the clinicians; equal times are settled here, by message_id', async () => {
+    // Times to the hour and rows shuffled: many threads have messages at the same time, out of id order in the file.
+    const { header, rows } = table(csv);
+    const at = header.indexOf('sent_at');
+    const hourly = shuffle(rows.map((r) => r.map((v, k) => (k === at ? v.replace(/:\d\d:\d\d$/, ':00:00') : v))), 5);
+    const analysis = await analyse(inputSettings([write(dir, 'hourly.csv', toCsv(header, hourly))], { timezone: 'America/Chicago', quiet: true }));
+    const { store, clinicians } = analysis;
+    const worker = SectionWorker.spawn(WORKER);
+    const ordered = await worker!.orderThreads(store);
+    worker!.stop();
+    expect(ordered, 'the worker answered').not.toBeNull();
+    const here = orderThreads(store);
+    expect(here.ties.length).toBeGreaterThan(20);
+    for (const name of ['order', 'start', 'reply', 'threadCategory', 'ties'] as const) expect([...ordered![name]], name).toEqual([...here[name]]);
+    const serial = buildThreads(store, clinicians);
+    expect([...serial.order]).not.toEqual([...here.order]); // the ids decided some ties
+    const settled = buildThreads(store, clinicians, ordered!);
+    for (const name of ['order', 'start', 'reply', 'clinician', 'threadClinician', 'threadCategory'] as const) expect([...settled[name]], name).toEqual([...serial[name]]);
+    // A worker that cannot run answers null: this thread orders them.
+    const broken = SectionWorker.spawn(pathToFileURL(join(dir, 'no-such-worker.js')));
+    expect(await broken!.orderThreads(store)).toBeNull();
   });
 
   it('falls back to this thread when the worker cannot run', async () => {

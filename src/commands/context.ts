@@ -79,7 +79,10 @@ async function progressBar(settings: InputSettings): Promise<{ update: (bytes: n
  * Reads the roster and messages, applies --strict, and resolves clinicians
  * and the work window (holidays for the years the data covers).
  */
-export async function analyse(settings: InputSettings, options: { warnSkipped?: boolean; onParallelRead?: () => void } = {}): Promise<Analysis> {
+export async function analyse(
+  settings: InputSettings,
+  options: { warnSkipped?: boolean; onParallelRead?: () => void; /** Called with the loaded messages, before the clinicians are resolved. */ onStore?: (store: MessageStore) => void } = {},
+): Promise<Analysis> {
   runState.inputs = describeInputs(settings);
   const roster = settings.rosterFile ? readRoster(settings.rosterFile, settings.vocabularies) : undefined;
   const progress = await progressBar(settings);
@@ -109,6 +112,7 @@ export async function analyse(settings: InputSettings, options: { warnSkipped?: 
   if (settings.strict && report.rowsSkipped > 0) {
     throw new InputError(['--strict: the input has rows that cannot be used', ...skippedSummary(report)].join('\n'));
   }
+  options.onStore?.(store);
   for (const warning of report.warnings) warn(settings, `msgwork: warning: ${warning}`);
   if (options.warnSkipped !== false && report.rowsSkipped > 0) warn(settings, skippedSummary(report).map((l) => `msgwork: ${l}`).join('\n'));
   let firstDay = Infinity, lastDay = -Infinity, latest = -Infinity;

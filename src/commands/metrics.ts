@@ -6,7 +6,7 @@ import { ROUNDS_COLUMNS, rounds } from '../metrics/rounds.js';
 import { volume, volumeColumns } from '../metrics/volume.js';
 import { parseTimeRange, type TimeRange } from '../model/calendar.js';
 import { parseBy, type Dimension } from '../model/groups.js';
-import { buildThreads } from '../model/threads.js';
+import { buildThreads, type ThreadOrder } from '../model/threads.js';
 import { WorkClock } from '../model/worktime.js';
 import { formatDay } from '../model/zone.js';
 import { addOptions, numberOption, optionString, type Format, type InputSettings, type RawOptions } from '../options.js';
@@ -20,7 +20,7 @@ import { zForLevel } from '../metrics/survival.js';
 import type { ColumnSpec, Highlight, Report, Row, Section } from '../output/report.js';
 import type { ChartData, HoursData, SpreadPoint, TrendPoint } from '../output/vega-charts.js';
 import { analyse, emit, headerLines, prepare, skippedSummary, type Analysis } from './context.js';
-import { SectionWorker } from './parallel-sections.js';
+import { PARALLEL_SECTIONS_MIN_MESSAGES, SectionWorker } from './parallel-sections.js';
 
 /** The four sections of SPEC 2, by their command and CSV section names. */
 export const SECTION_NAMES = ['volume', 'after-hours', 'latency', 'rounds'] as const;
@@ -116,7 +116,8 @@ export function privacySettings(raw: RawOptions): PrivacySettings {
 }
 
 /** Threads, attribution and the work clock over the analysed messages. */
-export function metricContext(analysis: Analysis, settings: MetricSettings, privacy: PrivacySettings = {}): MetricContext {
+/** The metric context of an analysis; `ordered`: its threads already ordered (by the section worker). */
+export function metricContext(analysis: Analysis, settings: MetricSettings, privacy: PrivacySettings = {}, ordered?: ThreadOrder): MetricContext {
   const { store, clinicians } = analysis;
   const window = analysisWindow(analysis);
   const key = privacy.pseudonymize;
@@ -125,7 +126,7 @@ export function metricContext(analysis: Analysis, settings: MetricSettings, priv
     clinicians,
     ...(key ? { clinicianLabel: (id: string) => pseudonym(id, key) } : {}),
     minCell: privacy.minCell,
-    threads: buildThreads(store, clinicians),
+    threads: buildThreads(store, clinicians, ordered),
     zone: analysis.settings.zone,
     window: analysis.window,
     workClock: new WorkClock(analysis.settings.zone, analysis.window, analysis.firstDay, analysis.lastDay),
@@ -470,8 +471,15 @@ export async function runMetrics(command: Command, files: string[], names: reado
   const privacy = privacySettings(raw);
   // The section worker is started once a parallel load has read a file: its thread starts while this one merges.
   const early: { worker: SectionWorker | null } = { worker: null };
-  const analysis = await analyse(settings, { onParallelRead: () => (early.worker ??= SectionWorker.spawn()) });
-  const context = metricContext(analysis, metric, privacy);
+  // Once the messages are loaded, it orders the threads while this thread resolves the clinicians.
+  let ordering: Promise<ThreadOrder | null> | undefined;
+  const analysis = await analyse(settings, {
+    onParallelRead: () => (early.worker ??= SectionWorker.spawn()),
+    onStore: (store) => {
+      if (early.worker !== null && store.count >= PARALLEL_SECTIONS_MIN_MESSAGES) ordering = early.worker.orderThreads(store);
+    },
+  });
+  const context = metricContext(analysis, metric, privacy, (await ordering) ?? undefined);
   charts?.drawEarly(hoursData(memorySource(context, [])));
   const plan = outputPlan(format, names, dims);
   const splits = splitsInTwo(plan);

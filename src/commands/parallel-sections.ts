@@ -4,6 +4,7 @@ import type { MetricContext } from '../metrics/context.js';
 import type { Dimension } from '../model/groups.js';
 import { isShared, toShared } from '../model/shared.js';
 import type { MessageStore } from '../model/store.js';
+import { orderThreads, type ThreadColumns, type ThreadOrder } from '../model/threads.js';
 import { WorkClock } from '../model/worktime.js';
 import { Zone } from '../model/zone.js';
 import { pseudonym } from '../output/privacy.js';
@@ -42,9 +43,25 @@ export interface SectionJob {
   curveHours?: number | undefined;
 }
 
-/** The worker's first message: the run's context. */
+/** The worker's first message, when the main thread has other work meanwhile: the threads to order (`orderThreads`). */
+export interface OrderMessage {
+  order: ThreadColumns;
+}
+
+/** The worker's next message: the run's context. */
 export interface ContextMessage {
   context: SharedContextData;
+}
+
+export type OrderReply = { ordered: ThreadOrder } | { error: string };
+
+/** The worker's answer to an `OrderMessage`. */
+export function orderReply(columns: ThreadColumns): OrderReply {
+  try {
+    return { ordered: orderThreads(columns) };
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
 }
 
 export type SectionReply = { sections: Section[]; curve?: Row[] } | { error: string };
@@ -141,6 +158,29 @@ export class SectionWorker {
     }
     this.worker.postMessage({ context: contextData(context, pseudonymize) } satisfies ContextMessage);
     return this;
+  }
+
+  /**
+   * The threads ordered in the worker (`orderThreads`) while this thread
+   * does other work; null when it failed or stopped: this thread orders
+   * them. Its arrays are on shared memory, so nothing is copied back.
+   */
+  orderThreads(store: MessageStore): Promise<ThreadOrder | null> {
+    if (this.stopped) return Promise.resolve(null);
+    const { count, threadCount, thread, utc, senderType, category } = store;
+    return new Promise((resolve) => {
+      let answered = false;
+      const done = (reply: OrderReply | null) => {
+        if (answered) return;
+        answered = true;
+        this.worker.off('message', onMessage).off('error', onFailure).off('exit', onFailure);
+        resolve(reply === null || 'error' in reply ? null : reply.ordered);
+      };
+      const onMessage = (reply: OrderReply) => done(reply);
+      const onFailure = () => done(null);
+      this.worker.on('message', onMessage).on('error', onFailure).on('exit', onFailure);
+      this.worker.postMessage({ order: shareArrays({ count, threadCount, thread, utc, senderType, category }) } satisfies OrderMessage);
+    });
   }
 
   /** Stops a worker that will not be asked anything. */

@@ -1,18 +1,24 @@
 import { parentPort } from 'node:worker_threads';
 import { answeredCurve } from '../metrics/latency.js';
 import type { MetricContext } from '../metrics/context.js';
-import { contextFromData, type ContextMessage, type SectionJob, type SectionReply } from './parallel-sections.js';
+import { contextFromData, orderReply, type ContextMessage, type OrderMessage, type SectionJob, type SectionReply } from './parallel-sections.js';
 import { section } from './metrics.js';
 
 /**
  * The section worker (SPEC 6 on two cores): computes some of the report's
- * tables while the main thread computes the others. Its first message is
- * the run's metric context (`SharedContextData`: the store's columns and the
- * threads on shared memory, not copied); it answers each job after that with
- * its sections in the order asked, and the latency curve when asked for it.
+ * tables while the main thread computes the others. It may first be asked
+ * to order the threads (`OrderMessage`) while the main thread resolves the
+ * clinicians. Then it is given the run's metric context (`SharedContextData`:
+ * the store's columns and the threads on shared memory, not copied); it
+ * answers each job after that with its sections in the order asked, and
+ * the latency curve when asked for it.
  */
 let context: MetricContext | null = null;
-parentPort!.on('message', (message: ContextMessage | SectionJob) => {
+parentPort!.on('message', (message: OrderMessage | ContextMessage | SectionJob) => {
+  if ('order' in message) {
+    parentPort!.postMessage(orderReply(message.order));
+    return;
+  }
   if ('context' in message) {
     context = contextFromData(message.context);
     return;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { contextOf, HAND_MADE } from '../../test/support/context.js';
+import { buildThreads, orderThreads } from './threads.js';
 
 describe('threads and attribution (SPEC 2)', async () => {
   const context = await contextOf(HAND_MADE);
@@ -65,6 +66,19 @@ describe('threads and attribution (SPEC 2)', async () => {
         expect(other.threads.threadCategory[u] === -1 ? null : o.categories[other.threads.threadCategory[u]!]).toBe(threads.threadCategory[t] === -1 ? null : store.categories[threads.threadCategory[t]!]);
       }
     }
+  });
+
+  it('orders threads without the ids, then settles equal times by message_id', () => {
+    // m10 is before m09 in the file, at the same second: ordered by time alone, m10 stays first, and its thread is tied.
+    const ordered = orderThreads(store);
+    const t = threadOf('m09');
+    expect([...ordered.ties]).toEqual([t]);
+    expect([...ordered.order.slice(ordered.start[t]!, ordered.start[t + 1]!)].map(idOf)).toEqual(['m10', 'm09']);
+    expect(idOf(ordered.reply[index('m09')]!)).toBeNull(); // m10 is before it, so far
+    // Settled: the same threads as the context's, every array.
+    const settled = buildThreads(store, context.clinicians, ordered);
+    for (const name of ['order', 'start', 'reply', 'clinician', 'threadClinician', 'threadCategory'] as const) expect([...settled[name]], name).toEqual([...threads[name]]);
+    expect(idOf(settled.reply[index('m09')]!)).toBe('m10');
   });
 
   it('leaves a patient message unattributed when nobody answers and the recipient is no clinician', async () => {
