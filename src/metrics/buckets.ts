@@ -179,14 +179,20 @@ export function sortByKey(keys: Float64Array, carry: { labels?: Int32Array; payl
   const n = keys.length;
   const { labels, payload } = carry;
   // Keys that are all whole seconds (times read to the second) are sorted as seconds: a pass fewer.
-  let scale = n > 0 ? 1000 : 1;
-  for (let p = 0; p < n && scale !== 1; p++) if (keys[p]! % 1000 !== 0) scale = 1;
+  // Tried as seconds first; at the first key that is not, read again as milliseconds.
+  let scale = 1000;
   let low = new Uint32Array(n);
   let high = new Uint32Array(n);
   let maxHigh = 0, maxLow = 0;
   for (let p = 0; p < n; p++) {
     const k = keys[p]! / scale;
-    if (!(k >= 0 && k <= Number.MAX_SAFE_INTEGER && Math.floor(k) === k)) {
+    if (!(k >= 0 && k <= Number.MAX_SAFE_INTEGER && Math.floor(k) === k && k * scale === keys[p])) {
+      if (scale !== 1) {
+        scale = 1;
+        maxHigh = maxLow = 0;
+        p = -1;
+        continue;
+      }
       const order = Int32Array.from([...keys.keys()].sort((a, b) => keys[a]! - keys[b]! || a - b));
       return {
         order: labels === undefined ? order : order.map((p) => labels[p]!),
