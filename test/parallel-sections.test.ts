@@ -123,6 +123,19 @@ describe('tables computed in the section worker (issue 16)', () => {
     expect(await broken!.orderThreads(store)).toBeNull();
   });
 
+  it('computes what it can of its tables from the ordered threads, and answers the same tables', async () => {
+    for (const latencyIndex of ['first', 'each'] as const) {
+      const plan = outputPlan('json', SECTION_NAMES, ['role']);
+      const serial = await computeTables(await contextFor({ latencyIndex }), plan);
+      const analysis = await analyse(inputSettings([file], { timezone: 'America/Chicago', roster: rosterFile, quiet: true }));
+      const worker = SectionWorker.spawn(WORKER)!;
+      const ordered = await worker.orderThreads(analysis.store, { sections: ['latency', 'rounds'], latencyIndex });
+      expect(ordered!.ties.length).toBe(0);
+      const context = metricContext(analysis, metricSettings({ latencyIndex }), {}, ordered!);
+      expect(JSON.stringify(await computeTables(context, plan, undefined, worker.begin(context, undefined, 0))), latencyIndex).toBe(JSON.stringify(serial));
+    }
+  });
+
   it('falls back to this thread when the worker cannot run', async () => {
     const plan = outputPlan('json', SECTION_NAMES, ['role']);
     const serial = await computeTables(await contextFor(), plan);

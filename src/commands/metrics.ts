@@ -469,20 +469,22 @@ export async function runMetrics(command: Command, files: string[], names: reado
   const dims = parseBy(optionString(raw, 'by'));
   const metric = metricSettings(raw);
   const privacy = privacySettings(raw);
+  const plan = outputPlan(format, names, dims);
+  const splits = splitsInTwo(plan);
   // The section worker is started once a parallel load has read a file: its thread starts while this one merges.
   const early: { worker: SectionWorker | null } = { worker: null };
-  // Once the messages are loaded, it orders the threads while this thread resolves the clinicians.
+  // Once the messages are loaded, it orders the threads while this thread resolves the clinicians,
+  // then computes what it can of its tables while this thread attributes the messages.
   let ordering: Promise<ThreadOrder | null> | undefined;
+  const ahead = splits ? { sections: [...new Set(plan.tables.map((t) => t.name).filter((name) => WORKER_SECTIONS.has(name)))], latencyIndex: metric.latencyIndex } : undefined;
   const analysis = await analyse(settings, {
     onParallelRead: () => (early.worker ??= SectionWorker.spawn()),
     onStore: (store) => {
-      if (early.worker !== null && store.count >= PARALLEL_SECTIONS_MIN_MESSAGES) ordering = early.worker.orderThreads(store);
+      if (early.worker !== null && store.count >= PARALLEL_SECTIONS_MIN_MESSAGES) ordering = early.worker.orderThreads(store, ahead);
     },
   });
   const context = metricContext(analysis, metric, privacy, (await ordering) ?? undefined);
   charts?.drawEarly(hoursData(memorySource(context, [])));
-  const plan = outputPlan(format, names, dims);
-  const splits = splitsInTwo(plan);
   if (!splits) early.worker?.stop();
   const helper = splits ? (early.worker?.begin(context, privacy.pseudonymize) ?? SectionWorker.start(context, privacy.pseudonymize)) : null;
   const computed = await computeTables(context, plan, charts !== undefined && privacy.minCell === undefined ? (part) => charts.drawEarly(part) : undefined, helper);

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { parallelAllowed } from '../input/parallel.js';
-import type { MetricContext } from '../metrics/context.js';
+import type { MetricContext, MetricSettings } from '../metrics/context.js';
 import type { Dimension } from '../model/groups.js';
 import { isShared, toShared } from '../model/shared.js';
 import type { MessageStore } from '../model/store.js';
@@ -43,9 +43,20 @@ export interface SectionJob {
   curveHours?: number | undefined;
 }
 
-/** The worker's first message, when the main thread has other work meanwhile: the threads to order (`orderThreads`). */
+/**
+ * The worker's first message, when the main thread has other work meanwhile:
+ * the threads to order (`orderThreads`), and, when it will compute tables,
+ * their sections, for what it can compute of them then (`memosAhead`).
+ */
 export interface OrderMessage {
   order: ThreadColumns;
+  ahead?: Ahead | undefined;
+}
+
+/** The sections the worker will compute, and the setting their remembered figures depend on. */
+export interface Ahead {
+  sections: SectionName[];
+  latencyIndex: MetricSettings['latencyIndex'];
 }
 
 /** The worker's next message: the run's context. */
@@ -103,8 +114,8 @@ const NO_MESSAGE_IDS = new Proxy({} as MessageStore['messageIds'], {
   },
 });
 
-/** The metric context again, in the worker. */
-export function contextFromData(data: SharedContextData): MetricContext {
+/** The metric context again, in the worker; `memo`: what it remembers already (`memosAhead`). */
+export function contextFromData(data: SharedContextData, memo = new Map<string, unknown>()): MetricContext {
   const zone = new Zone(data.zone);
   const { pseudonymize: key, zone: _name, ...rest } = data;
   return {
@@ -113,7 +124,7 @@ export function contextFromData(data: SharedContextData): MetricContext {
     zone,
     workClock: new WorkClock(zone, data.window, data.firstDay, data.lastDay),
     ...(key !== undefined ? { clinicianLabel: (id: string) => pseudonym(id, key) } : {}),
-    memo: new Map(),
+    memo,
   };
 }
 
@@ -165,7 +176,7 @@ export class SectionWorker {
    * does other work; null when it failed or stopped: this thread orders
    * them. Its arrays are on shared memory, so nothing is copied back.
    */
-  orderThreads(store: MessageStore): Promise<ThreadOrder | null> {
+  orderThreads(store: MessageStore, ahead?: Ahead): Promise<ThreadOrder | null> {
     if (this.stopped) return Promise.resolve(null);
     const { count, threadCount, thread, utc, senderType, category } = store;
     return new Promise((resolve) => {
@@ -179,7 +190,7 @@ export class SectionWorker {
       const onMessage = (reply: OrderReply) => done(reply);
       const onFailure = () => done(null);
       this.worker.on('message', onMessage).on('error', onFailure).on('exit', onFailure);
-      this.worker.postMessage({ order: shareArrays({ count, threadCount, thread, utc, senderType, category }) } satisfies OrderMessage);
+      this.worker.postMessage({ order: shareArrays({ count, threadCount, thread, utc, senderType, category }), ahead } satisfies OrderMessage);
     });
   }
 

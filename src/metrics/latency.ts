@@ -1,5 +1,6 @@
 import { groupEntities, type Dimension } from '../model/groups.js';
-import { SENDER_PATIENT } from '../model/store.js';
+import { SENDER_PATIENT, type MessageStore } from '../model/store.js';
+import type { Threads } from '../model/threads.js';
 import { MS_PER_HOUR } from '../model/zone.js';
 import type { ColumnSpec, Row } from '../output/report.js';
 import { bucketBy, gatherGroup, narrowGroups, sortByKey } from './buckets.js';
@@ -56,14 +57,16 @@ export function latencyColumns(within: WithinBound[]): ColumnSpec[] {
   ];
 }
 
+/** Where `indexMessages` are remembered. */
+export const INDEX_MESSAGES = 'latency.index';
+
 /** The index messages (SPEC 2.3), in thread order. */
 export function indexMessages(context: MetricContext): Int32Array {
-  return remember(context, 'latency.index', () => findIndexMessages(context));
+  return remember(context, INDEX_MESSAGES, () => findIndexMessages(context.store, context.threads, context.settings.latencyIndex === 'each'));
 }
 
-function findIndexMessages(context: MetricContext): Int32Array {
-  const { store, threads } = context;
-  const each = context.settings.latencyIndex === 'each';
+/** The index messages of ordered threads: the first of each patient run, or with `each` every patient message. */
+export function findIndexMessages(store: Pick<MessageStore, 'count' | 'threadCount' | 'senderType'>, threads: Pick<Threads, 'order' | 'start'>, each: boolean): Int32Array {
   // At most one per patient message (a typed array: a list of millions of numbers grown one by one holds twice the memory).
   let patientMessages = 0;
   for (let i = 0; i < store.count; i++) if (store.senderType[i] === SENDER_PATIENT) patientMessages++;

@@ -1,5 +1,6 @@
 import { groupEntities, type Dimension } from '../model/groups.js';
-import { SENDER_CLINICIAN, SENDER_PATIENT } from '../model/store.js';
+import { SENDER_CLINICIAN, SENDER_PATIENT, type MessageStore } from '../model/store.js';
+import type { Threads } from '../model/threads.js';
 import { MS_PER_HOUR } from '../model/zone.js';
 import type { ColumnSpec, Row } from '../output/report.js';
 import { bucketBy, gatherGroup } from './buckets.js';
@@ -47,13 +48,17 @@ export const ROUNDS_COLUMNS: ColumnSpec[] = [
   { name: 'median_duration_hours', kind: 'hours', label: 'median\nduration', basis: ['threads'] },
 ];
 
+/** Where `threadRounds` and the threads' durations are remembered. */
+export const ROUNDS_PER_THREAD = 'rounds.per-thread';
+export const THREAD_DURATIONS = 'rounds.durations';
+
 /** Rounds of each thread. */
 export function threadRounds(context: MetricContext): Int32Array {
-  return remember(context, 'rounds.per-thread', () => countRounds(context));
+  return remember(context, ROUNDS_PER_THREAD, () => countRounds(context.store, context.threads));
 }
 
-function countRounds(context: MetricContext): Int32Array {
-  const { store, threads } = context;
+/** Rounds of each of the ordered threads. */
+export function countRounds(store: Pick<MessageStore, 'threadCount' | 'senderType'>, threads: Pick<Threads, 'order' | 'start'>): Int32Array {
   const out = new Int32Array(store.threadCount);
   for (let t = 0; t < store.threadCount; t++) {
     let previous = -1;
@@ -74,15 +79,17 @@ function countRounds(context: MetricContext): Int32Array {
  * (two reads of the send times at random per thread, issue 16).
  */
 function threadDurations(context: MetricContext): Float64Array {
-  return remember(context, 'rounds.durations', () => {
-    const { store, threads } = context;
-    const out = new Float64Array(store.threadCount);
-    for (let t = 0; t < store.threadCount; t++) {
-      const first = threads.order[threads.start[t]!]!, last = threads.order[threads.start[t + 1]! - 1]!;
-      out[t] = (store.utc[last]! - store.utc[first]!) / MS_PER_HOUR;
-    }
-    return out;
-  });
+  return remember(context, THREAD_DURATIONS, () => durationsOf(context.store, context.threads));
+}
+
+/** Each ordered thread's duration in hours, first message to last. */
+export function durationsOf(store: Pick<MessageStore, 'threadCount' | 'utc'>, threads: Pick<Threads, 'order' | 'start'>): Float64Array {
+  const out = new Float64Array(store.threadCount);
+  for (let t = 0; t < store.threadCount; t++) {
+    const first = threads.order[threads.start[t]!]!, last = threads.order[threads.start[t + 1]! - 1]!;
+    out[t] = (store.utc[last]! - store.utc[first]!) / MS_PER_HOUR;
+  }
+  return out;
 }
 
 /** The most (group, rounds) counts `roundsRows` keeps (64 MB); past it, medians by selection. A setting for the tests. */
