@@ -102,6 +102,28 @@ describe('parseTimestamp', () => {
     }
   });
 
+  it('reads YYYY-MM-DD HH:MM:SS from bytes as from text, dates seen before included', () => {
+    // The bytes path keeps each date's midnight: every text twice, real dates and not (29 February 2023, month 13, hour 24, …).
+    const rand = random(7);
+    const p = (n: number, width = 2) => String(n).padStart(width, '0');
+    const pick = <T>(values: T[]) => values[Math.floor(rand() * values.length)]!;
+    const texts = ['2023-02-29 10:00:00', '2024-02-29 10:00:00', '2100-02-29 10:00:00', '2024-04-31 00:00:00', '2024-0a-10 10:00:00', '2024-03-10 02:30:00', '2024-11-03 01:30:00', '1989-12-31 23:59:59', '1990-01-01 00:00:00', '2099-12-31 23:59:59'];
+    for (let k = 0; k < 3000; k++) {
+      const date = `${p(pick([1989, 1990, 2023, 2024, 2099, 2100]), 4)}-${p(Math.floor(rand() * 14))}-${p(Math.floor(rand() * 33))}`;
+      texts.push(`${date} ${p(Math.floor(rand() * 25))}:${p(Math.floor(rand() * 61))}:${p(Math.floor(rand() * 61))}`);
+    }
+    let read = 0;
+    for (const zone of [NY, UTC]) {
+      for (const text of [...texts, ...texts]) {
+        const bytes = new TextEncoder().encode(text);
+        const fromBytes = parseTimestampBytes(bytes, 0, bytes.length, zone, () => text);
+        expect(Object.is(fromBytes, parseTimestamp(text, zone)), `${text} in ${zone.name}`).toBe(true);
+        if (Number.isFinite(fromBytes)) read++;
+      }
+    }
+    expect(read).toBeGreaterThan(3000); // most are real times
+  });
+
   it('agrees with TZDate on 2,000 random naive times in New York', () => {
     const rand = random(99);
     for (let i = 0; i < 2000; i++) {

@@ -151,6 +151,9 @@ export async function customTimeParser(pattern: string): Promise<(text: string, 
 
 const D0 = 48;
 
+/** Per calendar date from FIRST_YEAR to LAST_YEAR (31 places a month): its midnight as if UTC, Infinity when no such date, NaN until seen. */
+const dayStarts = new Float64Array((LAST_YEAR - FIRST_YEAR + 1) * 12 * 31).fill(NaN);
+
 function digits(b: Uint8Array, at: number, count: number): number {
   let v = 0;
   for (let i = 0; i < count; i++) {
@@ -166,10 +169,24 @@ function digits(b: Uint8Array, at: number, count: number): number {
  * `YYYY-MM-DD[T ]HH:MM[:SS]` (no fraction, no offset, or `Z`) and
  * `M/D/YYYY h:mm[:ss] AM|PM`. Anything else, or anything odd, goes to
  * `parseTimestamp` on the decoded text, so both paths accept exactly the
- * same inputs (`timestamp.test.ts` checks them against each other).
+ * same inputs (`timestamp.test.ts` checks them against each other). The
+ * commonest, `YYYY-MM-DD HH:MM:SS`, takes each date's midnight from
+ * `dayStarts` after its first time: 75 → 50 ns a timestamp on the
+ * benchmark, whose 4.8 million rows fall on 366 dates (issue 16).
  */
 export function parseTimestampBytes(b: Uint8Array, start: number, end: number, zone: Zone, fallback: () => string): number {
   const length = end - start;
+  if (length === 19 && b[start + 4] === 45 && b[start + 7] === 45 && b[start + 10] === 32 && b[start + 13] === 58 && b[start + 16] === 58) {
+    // The commonest form, `YYYY-MM-DD HH:MM:SS`: each date's midnight is worked out once (dayStarts).
+    const year = digits(b, start, 4), month = digits(b, start + 5, 2), day = digits(b, start + 8, 2);
+    const hour = digits(b, start + 11, 2), minute = digits(b, start + 14, 2), second = digits(b, start + 17, 2);
+    if (year >= FIRST_YEAR && year <= LAST_YEAR && month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59 && second >= 0 && second <= 59) {
+      const at = ((year - FIRST_YEAR) * 12 + month - 1) * 31 + day - 1;
+      let midnight = dayStarts[at]!;
+      if (Number.isNaN(midnight)) midnight = dayStarts[at] = validDate(year, month, day) ? utcOfFields(year, month, day, 0, 0, 0, 0) : Infinity;
+      if (midnight !== Infinity) return zone.naiveToUtc(midnight + hour * 3_600_000 + minute * 60_000 + second * 1000);
+    }
+  }
   if ((length === 16 || length === 19 || length === 20) && b[start + 4] === 45 && b[start + 7] === 45 && (b[start + 10] === 84 || b[start + 10] === 32) && b[start + 13] === 58) {
     const year = digits(b, start, 4), month = digits(b, start + 5, 2), day = digits(b, start + 8, 2);
     const hour = digits(b, start + 11, 2), minute = digits(b, start + 14, 2);

@@ -91,7 +91,11 @@ export class Zone {
 
   /** UTC epoch milliseconds of a wall-clock time in this zone (month 1-12). */
   wallToUtc(year: number, month: number, day: number, hour: number, minute: number, second: number, ms: number): number {
-    const naive = utcOfFields(year, month, day, hour, minute, second, ms);
+    return this.naiveToUtc(utcOfFields(year, month, day, hour, minute, second, ms));
+  }
+
+  /** `wallToUtc` of a wall-clock time given as milliseconds as if it were UTC (`utcOfFields`). */
+  naiveToUtc(naive: number): number {
     const key = Math.floor(naive / MS_PER_HOUR);
     let offset = this.wallCache.get(key);
     if (Number.isNaN(offset)) {
