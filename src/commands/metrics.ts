@@ -115,8 +115,11 @@ export function privacySettings(raw: RawOptions): PrivacySettings {
   return { pseudonymize: key, minCell: numberOption(raw, 'minCell', '--min-cell', { min: 1, integer: true, max: 1_000_000 }) };
 }
 
-/** Threads, attribution and the work clock over the analysed messages. */
-/** The metric context of an analysis; `ordered`: its threads already ordered (by the section worker). */
+/**
+ * Threads, attribution and the work clock over the analysed messages.
+ * `ordered`: the threads already ordered (by the section worker); their
+ * equal times are settled here, in place.
+ */
 export function metricContext(analysis: Analysis, settings: MetricSettings, privacy: PrivacySettings = {}, ordered?: ThreadOrder): MetricContext {
   const { store, clinicians } = analysis;
   const window = analysisWindow(analysis);

@@ -10,10 +10,11 @@ import { section } from './metrics.js';
  * tables while the main thread computes the others. It may first be asked
  * to order the threads (`OrderMessage`) while the main thread resolves the
  * clinicians; it then computes what it can of its tables (`memosAhead`)
- * while the main thread attributes the messages. Then it is given the run's metric context (`SharedContextData`:
- * the store's columns and the threads on shared memory, not copied); it
- * answers each job after that with its sections in the order asked, and
- * the latency curve when asked for it.
+ * while the main thread attributes the messages. Then it is given the
+ * run's metric context (`SharedContextData`: the store's columns and the
+ * threads on shared memory, not copied); it answers each job after that
+ * with its sections in the order asked, and the latency curve when asked
+ * for it.
  */
 let context: MetricContext | null = null;
 /** What the tables remember, computed after ordering the threads, before the context came. */
