@@ -108,7 +108,8 @@ describe('tables computed in the section worker (issue 16)', () => {
     const analysis = await analyse(inputSettings([write(dir, 'hourly.csv', toCsv(header, hourly))], { timezone: 'America/Chicago', quiet: true }));
     const { store, clinicians } = analysis;
     const worker = SectionWorker.spawn(WORKER);
-    const ordered = await worker!.orderThreads(store);
+    expect(await worker!.orderThreads(store), 'too few messages for the worker').toBeNull();
+    const ordered = await worker!.orderThreads(store, undefined, 0);
     worker!.stop();
     expect(ordered, 'the worker answered').not.toBeNull();
     const here = orderThreads(store);
@@ -120,7 +121,7 @@ describe('tables computed in the section worker (issue 16)', () => {
     for (const name of ['order', 'start', 'reply', 'clinician', 'threadClinician', 'threadCategory'] as const) expect([...settled[name]], name).toEqual([...serial[name]]);
     // A worker that cannot run answers null: this thread orders them.
     const broken = SectionWorker.spawn(pathToFileURL(join(dir, 'no-such-worker.js')));
-    expect(await broken!.orderThreads(store)).toBeNull();
+    expect(await broken!.orderThreads(store, undefined, 0)).toBeNull();
   });
 
   it('computes what it can of its tables from the ordered threads, and answers the same tables', async () => {
@@ -129,7 +130,7 @@ describe('tables computed in the section worker (issue 16)', () => {
       const serial = await computeTables(await contextFor({ latencyIndex }), plan);
       const analysis = await analyse(inputSettings([file], { timezone: 'America/Chicago', roster: rosterFile, quiet: true }));
       const worker = SectionWorker.spawn(WORKER)!;
-      const ordered = await worker.orderThreads(analysis.store, { sections: ['latency', 'rounds'], latencyIndex });
+      const ordered = await worker.orderThreads(analysis.store, { sections: ['latency', 'rounds'], latencyIndex }, 0);
       expect(ordered!.ties.length).toBe(0);
       const context = metricContext(analysis, metricSettings({ latencyIndex }), {}, ordered!);
       expect(JSON.stringify(await computeTables(context, plan, undefined, worker.begin(context, undefined, 0))), latencyIndex).toBe(JSON.stringify(serial));

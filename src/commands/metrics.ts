@@ -20,7 +20,7 @@ import { zForLevel } from '../metrics/survival.js';
 import type { ColumnSpec, Highlight, Report, Row, Section } from '../output/report.js';
 import type { ChartData, HoursData, SpreadPoint, TrendPoint } from '../output/vega-charts.js';
 import { analyse, emit, headerLines, prepare, skippedSummary, type Analysis } from './context.js';
-import { PARALLEL_SECTIONS_MIN_MESSAGES, SectionWorker } from './parallel-sections.js';
+import { SectionWorker } from './parallel-sections.js';
 
 /** The four sections of SPEC 2, by their command and CSV section names. */
 export const SECTION_NAMES = ['volume', 'after-hours', 'latency', 'rounds'] as const;
@@ -482,9 +482,7 @@ export async function runMetrics(command: Command, files: string[], names: reado
   const ahead = splits ? { sections: [...new Set(plan.tables.map((t) => t.name).filter((name) => WORKER_SECTIONS.has(name)))], latencyIndex: metric.latencyIndex } : undefined;
   const analysis = await analyse(settings, {
     onParallelRead: () => (early.worker ??= SectionWorker.spawn()),
-    onStore: (store) => {
-      if (early.worker !== null && store.count >= PARALLEL_SECTIONS_MIN_MESSAGES) ordering = early.worker.orderThreads(store, ahead);
-    },
+    onStore: (store) => (ordering = early.worker?.orderThreads(store, ahead)),
   });
   const context = metricContext(analysis, metric, privacy, (await ordering) ?? undefined);
   charts?.drawEarly(hoursData(memorySource(context, [])));

@@ -173,11 +173,12 @@ export class SectionWorker {
 
   /**
    * The threads ordered in the worker (`orderThreads`) while this thread
-   * does other work; null when it failed or stopped: this thread orders
-   * them. Its arrays are on shared memory, so nothing is copied back.
+   * does other work; null when it failed or stopped, or when there are too
+   * few messages for it (as in `begin`): this thread orders them. Its
+   * arrays are on shared memory, so nothing is copied back.
    */
-  orderThreads(store: MessageStore, ahead?: Ahead): Promise<ThreadOrder | null> {
-    if (this.stopped) return Promise.resolve(null);
+  orderThreads(store: MessageStore, ahead?: Ahead, minMessages = PARALLEL_SECTIONS_MIN_MESSAGES): Promise<ThreadOrder | null> {
+    if (this.stopped || store.count < minMessages) return Promise.resolve(null);
     const { count, threadCount, thread, utc, senderType, category } = store;
     return new Promise((resolve) => {
       let answered = false;
